@@ -1,0 +1,17 @@
+"""/api/v1/: every tenant resource lives under workspaces/<workspace_id>/."""
+
+from django.urls import include, path
+
+from tenants.api import urls as tenants_urls
+from tenants.api.views import WorkspaceListView
+
+app_name = "api-v1"
+
+workspace_urlpatterns = [
+    *tenants_urls.workspace_urlpatterns,
+]
+
+urlpatterns = [
+    path("workspaces/", WorkspaceListView.as_view(), name="workspace-list"),
+    path("workspaces/<uuid:workspace_id>/", include(workspace_urlpatterns)),
+]

@@ -1,0 +1,13 @@
+"""Test settings: the same as local, with fast hashing and no outside e-mail."""
+
+from .local import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"principal": "100000/min"}}  # noqa: F405
+FIELD_ENCRYPTION_KEYS = ["0Xwz-VVgeY8sMMq0O3xRHzYR2IbfuUSsv9ihyV7Ng2A="]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,79 @@
+"""One error format for every 4xx (and the rare 5xx) the API returns.
+
+    {"error": {"code": "invalid", "message": "...", "fields": {"email": ["..."]}}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler, set_rollback
+
+from tenants.context import WorkspaceScopeError
+from tenants.errors import ServiceError
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _first_code(detail: Any) -> str:
+    if isinstance(detail, dict):
+        return next((_first_code(v) for v in detail.values()), "invalid")
+    if isinstance(detail, list):
+        return _first_code(detail[0]) if detail else "invalid"
+    return getattr(detail, "code", None) or "invalid"
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ServiceError):
+        set_rollback()
+        fields = {exc.field: [str(exc.message)]} if exc.field else {}
+        return Response(error_body(exc.code, str(exc.message), fields), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, WorkspaceScopeError):
+        # A programming error, never the caller's: answer as not found rather than leak anything.
+        exc = exceptions.NotFound()
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body(_first_code(detail), _("The request has invalid fields."), detail)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = error_body(code if isinstance(code, str) else "error", str(detail))
+    return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)
+
+
+def json_server_error(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        error_body("server_error", _("Something went wrong on our side.")),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def json_bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("bad_request", _("Bad request.")), status=status.HTTP_400_BAD_REQUEST)

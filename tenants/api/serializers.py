@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from tenants.models import AuditEvent, Membership, Workspace, WorkspaceApiKey
+from tenants.roles import Scope, WorkspaceRole
+
+ROLE_KEYS = {role: role.name.lower() for role in WorkspaceRole}
+ROLE_BY_KEY = {key: role for role, key in ROLE_KEYS.items()}
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Input serializers refuse fields they do not know, rather than silently ignoring them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - {name for name, f in self.fields.items() if not f.read_only})
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [serializers.ErrorDetail(str(_("Unknown field.")), code="unknown_field")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class RoleField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=sorted(ROLE_BY_KEY), **kwargs)
+
+    def to_internal_value(self, data: Any) -> WorkspaceRole:
+        return ROLE_BY_KEY[super().to_internal_value(data)]
+
+    def to_representation(self, value: Any) -> str:
+        return ROLE_KEYS[WorkspaceRole(value)]
+
+
+# --- Workspaces ------------------------------------------------------------------------------
+
+
+class WorkspaceOutputSerializer(serializers.ModelSerializer):
+    firm_name = serializers.CharField(source="firm.name", read_only=True)
+
+    class Meta:
+        model = Workspace
+        fields = ("id", "name", "slug", "firm_name", "fiscal_year_start_month", "time_zone", "currency", "created_at")
+        read_only_fields = fields
+
+
+class WorkspaceSettingsInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=200, required=False)
+    fiscal_year_start_month = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    time_zone = serializers.CharField(max_length=64, required=False)
+    currency = serializers.ChoiceField(choices=["JPY", "USD", "EUR"], required=False)
+
+    def validate_time_zone(self, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError(_("Unknown time zone."), code="invalid_time_zone")
+        return value
+
+
+# --- Memberships -----------------------------------------------------------------------------
+
+
+class MembershipOutputSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    user_id = serializers.UUIDField(source="user.id", read_only=True)
+    role = RoleField(read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    pending = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ("id", "user_id", "email", "full_name", "role", "role_label", "pending", "created_at")
+        read_only_fields = fields
+
+    def get_pending(self, membership: Membership) -> bool:
+        """True until the invited person has chosen a password."""
+        return not membership.user.has_usable_password()
+
+
+class MembershipInviteInputSerializer(StrictInputSerializer):
+    email = serializers.EmailField(max_length=254)
+    role = RoleField()
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class MembershipRoleInputSerializer(StrictInputSerializer):
+    role = RoleField()
+
+
+# --- API keys --------------------------------------------------------------------------------
+
+
+class ApiKeyOutputSerializer(serializers.ModelSerializer):
+    created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
+
+    class Meta:
+        model = WorkspaceApiKey
+        fields = ("prefix", "name", "scopes", "created", "expiry_date", "revoked", "last_used_at", "created_by")
+        read_only_fields = fields
+
+
+class ApiKeyIssuedSerializer(ApiKeyOutputSerializer):
+    key = serializers.SerializerMethodField(help_text="The secret: shown once, never again.")
+
+    class Meta(ApiKeyOutputSerializer.Meta):
+        fields = (*ApiKeyOutputSerializer.Meta.fields, "key")
+        read_only_fields = fields
+
+    def get_key(self, api_key: WorkspaceApiKey) -> str:
+        return self.context["secret"]
+
+
+class ApiKeyIssueInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=50)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=[s.value for s in Scope]), allow_empty=False, max_length=len(Scope)
+    )
+    expiry_date = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+# --- Audit -----------------------------------------------------------------------------------
+
+
+class AuditEventOutputSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ("id", "created_at", "actor", "action", "target_type", "target_id", "changes")
+        read_only_fields = fields

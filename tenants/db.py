@@ -1,0 +1,136 @@
+"""Base models for the two planes, the fail-closed manager, and the row-level security constraint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import uuid6
+from django.db import models
+
+from tenants.context import (
+    READABLE_WORKSPACES_SETTING,
+    WORKSPACE_SETTING,
+    WorkspaceScopeError,
+    current_workspace_id,
+    readable_workspace_ids,
+)
+
+
+def uuid7() -> Any:
+    """Time-ordered UUIDs: index locality like a sequence, without leaking volumes across tenants."""
+    return uuid6.uuid7()
+
+
+class BaseModel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class WorkspaceScopedManager(models.Manager):
+    """Fail-closed: without a workspace in context, querying raises instead of returning every row."""
+
+    def get_queryset(self) -> models.QuerySet:
+        queryset = super().get_queryset()
+        workspace_id = current_workspace_id()
+        if workspace_id is not None:
+            return queryset.filter(workspace_id=workspace_id)
+        readable = readable_workspace_ids()
+        if readable is not None:
+            return queryset.filter(workspace_id__in=readable)
+        raise WorkspaceScopeError(
+            f"{self.model.__name__}.objects used with no workspace in context; "
+            "enter workspace_context() or use the named bypass all_workspaces in a dispatcher."
+        )
+
+
+class RowLevelSecurity(models.BaseConstraint):
+    """Enables and forces PostgreSQL row-level security with the workspace policy (no-op elsewhere).
+
+    Declared as a constraint so that migrations carry the policy with the table.
+    """
+
+    def __init__(self, *, name: str, field: str = "workspace_id") -> None:
+        super().__init__(name=name)
+        self.field = field
+
+    def _policy_sql(self, table: str, quote: Any) -> str:
+        current = f"(SELECT NULLIF(current_setting('{WORKSPACE_SETTING}', true), '')::uuid)"
+        readable = (
+            f"string_to_array(NULLIF(current_setting('{READABLE_WORKSPACES_SETTING}', true), ''), ',')::uuid[]"
+        )
+        t, p, f = quote(table), quote(self.name), quote(self.field)
+        rp = quote(f"{self.name}_read")
+        return (
+            f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY; ALTER TABLE {t} FORCE ROW LEVEL SECURITY; "
+            f"CREATE POLICY {p} ON {t} USING ({f} = {current}) WITH CHECK ({f} = {current}); "
+            f"CREATE POLICY {rp} ON {t} FOR SELECT USING ({f} = ANY ({readable}));"
+        )
+
+    def constraint_sql(self, model: Any, schema_editor: Any) -> None:
+        # Called by CREATE TABLE; the policy must follow the table, so it is deferred.
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.deferred_sql.append(self._policy_sql(model._meta.db_table, schema_editor.quote_name))
+        return None
+
+    def create_sql(self, model: Any, schema_editor: Any) -> str | None:
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return self._policy_sql(model._meta.db_table, schema_editor.quote_name)
+
+    def remove_sql(self, model: Any, schema_editor: Any) -> str | None:
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        t = schema_editor.quote_name(model._meta.db_table)
+        return (
+            f"DROP POLICY IF EXISTS {schema_editor.quote_name(self.name)} ON {t}; "
+            f"DROP POLICY IF EXISTS {schema_editor.quote_name(self.name + '_read')} ON {t}; "
+            f"ALTER TABLE {t} NO FORCE ROW LEVEL SECURITY; ALTER TABLE {t} DISABLE ROW LEVEL SECURITY;"
+        )
+
+    def validate(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        path, args, kwargs = super().deconstruct()
+        kwargs["field"] = self.field
+        return path, args, kwargs
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowLevelSecurity):
+            return self.name == other.name and self.field == other.field
+        return super().__eq__(other)
+
+
+class WorkspaceScopedModel(BaseModel):
+    """Every tenant-plane table: ``workspace_id NOT NULL``, ``UNIQUE (workspace_id, id)``, RLS.
+
+    ``objects`` is fail-closed; ``all_workspaces`` is the one named bypass, for dispatchers only.
+    The workspace of a new row comes from the context, never from input.
+    """
+
+    workspace = models.ForeignKey("tenants.Workspace", on_delete=models.CASCADE, related_name="+")
+
+    objects = WorkspaceScopedManager()
+    all_workspaces = models.Manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_workspaces"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "id"], name="%(app_label)s_%(class)s_workspace_id_uniq"),
+            RowLevelSecurity(name="%(app_label)s_%(class)s_workspace_rls"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        workspace_id = current_workspace_id()
+        if workspace_id is None:
+            raise WorkspaceScopeError(f"Saving {type(self).__name__} with no workspace in context.")
+        if self.workspace_id is None:
+            self.workspace_id = workspace_id
+        elif self.workspace_id != workspace_id:
+            raise WorkspaceScopeError(f"{type(self).__name__} belongs to another workspace than the context.")
+        super().save(*args, **kwargs)

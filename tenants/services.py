@@ -1,0 +1,273 @@
+"""Write paths of the control plane. Each change of membership, role, API key or setting is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from tenants.access import Principal
+from tenants.context import workspace_context
+from tenants.errors import ConflictError, ServiceError
+from tenants.models import AuditEvent, Firm, Membership, User, Workspace, WorkspaceApiKey
+from tenants.roles import CLIENT_ROLES, FirmRole, Perm, Scope, WorkspaceRole
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change, as the audit trail records it."""
+
+    label: str
+    user: User | None = None
+    api_key_prefix: str = ""
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(
+            label=principal.label,
+            user=principal.user,
+            api_key_prefix=principal.api_key.prefix if principal.api_key else "",
+        )
+
+    @classmethod
+    def system(cls, label: str = "system") -> Actor:
+        return cls(label=label)
+
+
+def audit_event_record(
+    *, actor: Actor, action: str, target_type: str, target_id: Any, changes: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Append one audit event to the workspace in context."""
+    return AuditEvent.objects.create(
+        actor_user=actor.user,
+        actor_api_key_prefix=actor.api_key_prefix,
+        actor_label=actor.label,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        changes=changes or {},
+    )
+
+
+# --- Workspaces ------------------------------------------------------------------------------
+
+WORKSPACE_SETTING_FIELDS = ("name", "fiscal_year_start_month", "time_zone", "currency")
+
+
+@transaction.atomic
+def workspace_create(*, firm: Firm, name: str, slug: str, actor: Actor, **settings_: Any) -> Workspace:
+    if Workspace.objects.filter(firm=firm, slug=slug).exists():
+        raise ConflictError("slug_taken", _("A workspace with this slug already exists."), field="slug")
+    workspace = Workspace(firm=firm, name=name, slug=slug, **settings_)
+    workspace.full_clean()
+    workspace.save()
+    with workspace_context(workspace.id):
+        audit_event_record(
+            actor=actor, action="workspace.created", target_type="workspace", target_id=workspace.id,
+            changes={"name": name, "slug": slug},
+        )
+    return workspace
+
+
+@transaction.atomic
+def workspace_settings_update(*, workspace: Workspace, actor: Actor, **changes: Any) -> Workspace:
+    unknown = set(changes) - set(WORKSPACE_SETTING_FIELDS)
+    if unknown:
+        raise ServiceError("unknown_setting", _("Unknown setting: %(name)s") % {"name": sorted(unknown)[0]})
+    diff = {}
+    for field, value in changes.items():
+        old = getattr(workspace, field)
+        if old != value:
+            diff[field] = {"from": old, "to": value}
+            setattr(workspace, field, value)
+    if not diff:
+        return workspace
+    workspace.full_clean()
+    workspace.save(update_fields=[*diff, "updated_at"])
+    with workspace_context(workspace.id):
+        audit_event_record(
+            actor=actor, action="workspace.settings_changed", target_type="workspace", target_id=workspace.id,
+            changes=diff,
+        )
+    return workspace
+
+
+# --- Memberships -----------------------------------------------------------------------------
+
+
+def _check_role_assignable(*, principal: Principal, role: WorkspaceRole, user: User | None) -> None:
+    if role == WorkspaceRole.CONSULTANT:
+        if not principal.has(Perm.CONSULTANT_ASSIGN):
+            raise ServiceError(
+                "role_not_assignable", _("Only the consulting firm can assign consultants."), field="role"
+            )
+        if user is None or user.firm_id != principal.workspace.firm_id:
+            raise ServiceError(
+                "not_firm_member",
+                _("A consultant must be a member of the workspace's consulting firm."),
+                field="email",
+            )
+    elif role not in CLIENT_ROLES:
+        raise ServiceError("invalid_role", _("Unknown role."), field="role")
+
+
+def _invitation_send(*, user: User, workspace: Workspace, inviter: Actor) -> None:
+    """E-mail the invitee; a new user gets a link to choose a password (Django's reset token)."""
+    with translation.override(user.language):
+        login_url = settings.SITE_URL + reverse("login")
+        if user.has_usable_password():
+            link = login_url
+        else:
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            token = default_token_generator.make_token(user)
+            link = settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
+        subject = _("You have been invited to %(workspace)s on Ikkan") % {"workspace": workspace.name}
+        body = _(
+            "%(inviter)s invited you to the workspace %(workspace)s.\n\nOpen this link to sign in:\n%(link)s\n"
+        ) % {"inviter": inviter.label, "workspace": workspace.name, "link": link}
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def membership_invite(
+    *, principal: Principal, email: str, role: WorkspaceRole, full_name: str = ""
+) -> Membership:
+    """Add someone to the workspace by e-mail, creating their account if they have none."""
+    workspace = principal.workspace
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    _check_role_assignable(principal=principal, role=role, user=user)
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name)
+    elif Membership.objects.filter(workspace=workspace, user=user).exists():
+        raise ConflictError("already_member", _("This person is already a member."), field="email")
+    actor = Actor.of(principal)
+    membership = Membership.objects.create(workspace=workspace, user=user, role=role, invited_by=principal.user)
+    with workspace_context(workspace.id):
+        audit_event_record(
+            actor=actor, action="membership.invited", target_type="membership", target_id=membership.id,
+            changes={"email": email, "role": WorkspaceRole(role).label},
+        )
+    transaction.on_commit(lambda: _invitation_send(user=user, workspace=workspace, inviter=actor))
+    return membership
+
+
+def _ensure_not_last_admin(membership: Membership) -> None:
+    if membership.role != WorkspaceRole.ADMIN:
+        return
+    admins = Membership.objects.filter(workspace_id=membership.workspace_id, role=WorkspaceRole.ADMIN)
+    if admins.exclude(id=membership.id).count() == 0:
+        raise ServiceError(
+            "last_admin", _("The workspace must keep at least one client admin."), field="role"
+        )
+
+
+def _check_can_manage(*, principal: Principal, membership: Membership) -> None:
+    if membership.role == WorkspaceRole.CONSULTANT and not principal.has(Perm.CONSULTANT_ASSIGN):
+        raise ServiceError("role_not_assignable", _("Only the consulting firm can change a consultant."))
+
+
+@transaction.atomic
+def membership_role_change(*, principal: Principal, membership: Membership, role: WorkspaceRole) -> Membership:
+    membership = Membership.objects.select_for_update().get(id=membership.id, workspace=principal.workspace)
+    if membership.role == role:
+        return membership
+    _check_can_manage(principal=principal, membership=membership)
+    _check_role_assignable(principal=principal, role=role, user=membership.user)
+    _ensure_not_last_admin(membership)
+    old = WorkspaceRole(membership.role).label
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    with workspace_context(principal.workspace.id):
+        audit_event_record(
+            actor=Actor.of(principal), action="membership.role_changed", target_type="membership",
+            target_id=membership.id,
+            changes={"email": membership.user.email, "role": {"from": old, "to": WorkspaceRole(role).label}},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, principal: Principal, membership: Membership) -> None:
+    membership = Membership.objects.select_for_update().get(id=membership.id, workspace=principal.workspace)
+    _check_can_manage(principal=principal, membership=membership)
+    _ensure_not_last_admin(membership)
+    with workspace_context(principal.workspace.id):
+        audit_event_record(
+            actor=Actor.of(principal), action="membership.removed", target_type="membership",
+            target_id=membership.id,
+            changes={"email": membership.user.email, "role": WorkspaceRole(membership.role).label},
+        )
+    membership.delete()
+
+
+# --- Partner API keys ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_key_issue(
+    *, principal: Principal, name: str, scopes: list[str], expiry_date: dt.datetime | None = None
+) -> tuple[WorkspaceApiKey, str]:
+    """Issue a key; the returned secret is shown once and never stored."""
+    try:
+        normalised = sorted({Scope(s).value for s in scopes})
+    except ValueError as exc:
+        raise ServiceError("invalid_scope", _("Unknown scope."), field="scopes") from exc
+    if not normalised:
+        raise ServiceError("no_scope", _("Choose at least one scope."), field="scopes")
+    if expiry_date is not None and expiry_date <= timezone.now():
+        raise ServiceError("expiry_in_past", _("The expiry date must be in the future."), field="expiry_date")
+    api_key, secret = WorkspaceApiKey.objects.create_key(
+        name=name, workspace=principal.workspace, scopes=normalised, created_by=principal.user,
+        expiry_date=expiry_date,
+    )
+    with workspace_context(principal.workspace.id):
+        audit_event_record(
+            actor=Actor.of(principal), action="api_key.issued", target_type="api_key", target_id=api_key.prefix,
+            changes={"name": name, "scopes": normalised},
+        )
+    return api_key, secret
+
+
+@transaction.atomic
+def api_key_revoke(*, principal: Principal, api_key: WorkspaceApiKey) -> WorkspaceApiKey:
+    if api_key.workspace_id != principal.workspace.id:
+        raise ServiceError("not_found", _("Not found."))
+    if api_key.revoked:
+        return api_key
+    api_key.revoked = True
+    api_key.save(update_fields=["revoked"])
+    with workspace_context(principal.workspace.id):
+        audit_event_record(
+            actor=Actor.of(principal), action="api_key.revoked", target_type="api_key", target_id=api_key.prefix,
+            changes={"name": api_key.name},
+        )
+    return api_key
+
+
+def api_key_touch(*, api_key: WorkspaceApiKey) -> None:
+    """Record use, at most once a minute per key so a busy partner does not write on every call."""
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > dt.timedelta(minutes=1):
+        WorkspaceApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+
+
+# --- Firms and people (used by the admin and the demo) ---------------------------------------
+
+
+def firm_user_create(*, firm: Firm, email: str, password: str | None, role: FirmRole, full_name: str = "") -> User:
+    return User.objects.create_user(
+        email=email, password=password, full_name=full_name, firm=firm, firm_role=role, is_staff=True
+    )
+
