@@ -235,13 +235,20 @@ _KIND_LABELS: Mapping[OptionKind, tuple[str, str]] = MappingProxyType(
         OptionKind.SCRATCH: ("フルスクラッチ開発", "a full-scratch build"),
     }
 )
+_KIND_SHORT: Mapping[OptionKind, tuple[str, str]] = MappingProxyType(
+    {
+        OptionKind.PACKAGE: ("パッケージ", "package"),
+        OptionKind.HYBRID: ("ハイブリッド", "hybrid"),
+        OptionKind.SCRATCH: ("フルスクラッチ", "full scratch"),
+    }
+)
 _KIND_ORDER: Mapping[OptionKind, int] = MappingProxyType(
     {OptionKind.PACKAGE: 0, OptionKind.HYBRID: 1, OptionKind.SCRATCH: 2}
 )
 
 
-def _kind_label(kind: OptionKind, lang: Lang) -> str:
-    ja, en = _KIND_LABELS[kind]
+def _kind_label(kind: OptionKind, lang: Lang, *, short: bool = False) -> str:
+    ja, en = (_KIND_SHORT if short else _KIND_LABELS)[kind]
     return ja if lang == "ja" else en
 
 
@@ -1076,7 +1083,7 @@ def final_recommendation(
         ja += "コンサルタントが判断してください。"
         en += " The consultant decides."
     else:
-        kind_ja, kind_en = _kind_label(kind, "ja"), _kind_label(kind, "en")
+        kind_ja, kind_en = _kind_label(kind, "ja", short=True), _kind_label(kind, "en", short=True)
         leader_ja, leader_en = name(leader, "ja"), name(leader, "en")
         distance = abs(_KIND_ORDER[kind] - _KIND_ORDER[implication])
         matrix_ja = f"判断マトリクスは「{leader_ja}」({kind_ja})を推奨しています"

@@ -47,6 +47,11 @@ class WorkspaceScopedManager(models.Manager):
         )
 
 
+    def none(self) -> models.QuerySet:
+        # An empty queryset reads nothing, so it needs no workspace (schema generation asks for one).
+        return super().get_queryset().none()
+
+
 class RowLevelSecurity(models.BaseConstraint):
     """Enables and forces PostgreSQL row-level security with the workspace policy (no-op elsewhere).
 

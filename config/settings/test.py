@@ -1,5 +1,7 @@
 """Test settings: the same as local, with fast hashing and no outside e-mail."""
 
+import os
+
 from .local import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +13,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Keys of this run only, so runs sharing a Redis never see each other's throttles or locks.
+CACHES["default"]["KEY_PREFIX"] = f"ikkan-test-{os.getpid()}"  # noqa: F405
+DATABASE_APP_ROLE_CAN_TRUNCATE = True

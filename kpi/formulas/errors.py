@@ -18,6 +18,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "ja": "式は文字列で指定してください",
         "en": "the formula must be text",
     },
+    "syntax.incomplete": {
+        "ja": "式が途中で終わっています",
+        "en": "the formula is incomplete",
+    },
     "syntax.unclosed": {
         "ja": "括弧 '(' が閉じられていません",
         "en": "parenthesis '(' is never closed",

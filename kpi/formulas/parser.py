@@ -169,10 +169,9 @@ def _diagnose_syntax_error(text: str, lead: int, error: SyntaxError) -> FormulaE
             open_columns.pop()
     if open_columns:
         return FormulaError("syntax", column=open_columns[-1], detail="unclosed")
-    column = None
-    if isinstance(error.offset, int) and error.offset >= 1:
-        column = lead + min(error.offset, len(text) + 1)
-    return FormulaError("syntax", column=column)
+    if not isinstance(error.offset, int) or not 1 <= error.offset <= len(text):
+        return FormulaError("syntax", detail="incomplete")  # the parser ran out of text, e.g. "wins +"
+    return FormulaError("syntax", column=lead + error.offset)
 
 
 class _Translator:

@@ -530,7 +530,8 @@ def weekly_targets(plan: Allocation | Iterable[Allocation]) -> list[Allocation]:
 
     Consecutive week allocations with the same ISO label and adjacent dates become one allocation whose
     period spans both parts, whose value and weight are the sums, and whose ``children`` are the parts.
-    A week that was not split is returned as it was.
+    A week that was not split is returned as it was.  The joined periods have the same start, end and
+    label as ``periods_in(fy, start_month, "week")`` but ``index=None``.
     """
     roots = [plan] if isinstance(plan, Allocation) else list(plan)
     parts = [leaf for root in roots for leaf in _leaves(root) if leaf.period.kind is PeriodKind.WEEK]

@@ -17,10 +17,12 @@ Status
     ``on_track`` when attainment >= ``at_risk_threshold`` (default 0.9), ``at_risk`` when it is >=
     ``behind_threshold`` (default 0.7), otherwise ``behind``; the edges belong to the better status.
     The comparisons are made by cross-multiplication, so no division rounding can move a value across
-    a threshold.  When the ratio is undefined (nothing or a negative amount expected, or a cost KPI with
-    zero or negative actual) ``attainment`` is ``None`` and the status is ``on_track`` if the actual is
-    at or on the good side of the expected value, else ``behind``.  A missing actual or expected value
-    gives ``no_data``.  ``gap`` is always ``actual - expected`` (raw, not direction-adjusted).
+    a threshold.  When the ratio is undefined because its denominator is zero or negative (expected <= 0
+    for ``higher_is_better``, e.g. before the period starts; actual <= 0 for ``lower_is_better``, e.g.
+    nothing spent yet) ``attainment`` is ``None`` and the status is ``on_track`` if the actual is at or
+    on the good side of the expected value, else ``behind`` (never a division by zero).  A missing
+    actual or expected value gives ``no_data``.  ``gap`` is always ``actual - expected`` (raw, not
+    direction-adjusted).
 """
 
 from __future__ import annotations

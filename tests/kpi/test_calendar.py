@@ -6,6 +6,7 @@ list, then checked against the code, not the other way round.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -163,7 +164,7 @@ def test_periods_tile_the_fiscal_year(start_month: int, kind: PeriodKind) -> Non
     fy_start, fy_end = fiscal_year_range(2026, start_month)
     assert periods[0].start == fy_start
     assert periods[-1].end == fy_end
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in itertools.pairwise(periods):
         assert before.end + timedelta(days=1) == after.start
     assert sum(p.days for p in periods) == (fy_end - fy_start).days + 1
     assert [p.index for p in periods] == list(range(1, len(periods) + 1))
@@ -174,8 +175,16 @@ def test_weeks_of_fy2026_are_iso_weeks_clipped_to_the_fiscal_year() -> None:
     # 2026-04-01 is a Wednesday in ISO week 14 (Mon 30 Mar); 2026 has 53 ISO weeks (1 Jan is a
     # Thursday), so FY2026 holds 2026-W14..W53 (40) + 2027-W01..W13 (13) = 53 weeks.
     assert len(weeks) == 53
-    assert (weeks[0].start, weeks[0].end, weeks[0].label_en) == (date(2026, 4, 1), date(2026, 4, 5), "2026-W14")
-    assert (weeks[1].start, weeks[1].end, weeks[1].label_ja) == (date(2026, 4, 6), date(2026, 4, 12), "2026-W15")
+    assert (weeks[0].start, weeks[0].end, weeks[0].label_en) == (
+        date(2026, 4, 1),
+        date(2026, 4, 5),
+        "2026-W14",
+    )
+    assert (weeks[1].start, weeks[1].end, weeks[1].label_ja) == (
+        date(2026, 4, 6),
+        date(2026, 4, 12),
+        "2026-W15",
+    )
     assert weeks[38].label_en == "2026-W52"
     assert (weeks[39].start, weeks[39].end, weeks[39].label_en) == (
         date(2026, 12, 28),

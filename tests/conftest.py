@@ -1,0 +1,138 @@
+"""The two-workspace world: workspace A and workspace B, each with a person of every role.
+
+A and B belong to different firms; A's firm has a second workspace A2 that A's consultant is not
+assigned to. B's text fields carry a canary so a leak shows up in any response body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tenants import services
+from tenants.context import workspace_context
+from tenants.models import Firm, Membership, User, Workspace, WorkspaceApiKey
+from tenants.roles import FirmRole, Scope, WorkspaceRole
+from tests.factories.tenants import FirmFactory, MembershipFactory, UserFactory, WorkspaceFactory
+
+CANARY_B = "CANARY-B-7f3e"
+CLIENT_ROLES = ("admin", "manager", "sales_rep", "viewer")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if settings.IS_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (row-level security); set DATABASE_URL to run it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@dataclass
+class Side:
+    """One workspace of the world and its people."""
+
+    workspace: Workspace
+    firm: Firm
+    users: dict[str, User] = field(default_factory=dict)
+    memberships: dict[str, Membership] = field(default_factory=dict)
+    api_key: WorkspaceApiKey | None = None
+    api_key_secret: str = ""
+
+    def principal(self, role: str) -> Any:
+        from tenants.access import principal_for_user
+
+        return principal_for_user(user=self.users[role], workspace=self.workspace)
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    a2: Workspace
+    firm_owner_a: User
+    consultant_ab: User
+
+
+def _side(firm: Firm, name: str, consultant: User) -> Side:
+    workspace = WorkspaceFactory(firm=firm, name=name)
+    side = Side(workspace=workspace, firm=firm)
+    for role in CLIENT_ROLES:
+        user = UserFactory(full_name=f"{name} {role}")
+        side.users[role] = user
+        side.memberships[role] = MembershipFactory(workspace=workspace, user=user, role=WorkspaceRole[role.upper()])
+    side.users["consultant"] = consultant
+    side.memberships["consultant"] = MembershipFactory(
+        workspace=workspace, user=consultant, role=WorkspaceRole.CONSULTANT
+    )
+    admin = side.principal("admin")
+    side.api_key, side.api_key_secret = services.api_key_issue(
+        principal=admin, name=f"{name} partner", scopes=[s.value for s in Scope]
+    )
+    # Something in the audit trail of each workspace.
+    with workspace_context(workspace.id):
+        services.audit_event_record(
+            actor=services.Actor.of(admin), action="test.seeded", target_type="workspace", target_id=workspace.id,
+            changes={"note": name},
+        )
+    return side
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    firm_a = FirmFactory(name="Firm A")
+    firm_b = FirmFactory(name=f"Firm {CANARY_B}")
+    consultant_a = UserFactory(firm=firm_a, firm_role=FirmRole.CONSULTANT, is_staff=True)
+    consultant_b = UserFactory(firm=firm_b, firm_role=FirmRole.CONSULTANT, is_staff=True)
+    a = _side(firm_a, "Workspace A", consultant_a)
+    b = _side(firm_b, f"Workspace {CANARY_B}", consultant_b)
+    a2 = WorkspaceFactory(firm=firm_a, name="Workspace A2")
+    firm_owner_a = UserFactory(firm=firm_a, firm_role=FirmRole.OWNER, is_staff=True)
+    # A consultant of firm B assigned to both B and another B-firm workspace: used to prove the URL decides.
+    consultant_ab = consultant_b
+    return World(a=a, b=b, a2=a2, firm_owner_a=firm_owner_a, consultant_ab=consultant_ab)
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_as(world: World) -> Callable[..., APIClient]:
+    """An API client logged in as a role of workspace A (or B with side='b')."""
+
+    def make(role: str, side: str = "a") -> APIClient:
+        client = APIClient()
+        if role == "anonymous":
+            return client
+        if role == "api_key":
+            s = getattr(world, side)
+            client.credentials(HTTP_AUTHORIZATION=f"Api-Key {s.api_key_secret}")
+            return client
+        if role == "firm_owner":
+            client.force_login(world.firm_owner_a)
+            return client
+        client.force_login(getattr(world, side).users[role])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def key_client(world: World) -> Callable[..., APIClient]:
+    """An API client with a fresh key of workspace A carrying exactly the given scopes."""
+
+    def make(*scopes: str, side: str = "a") -> APIClient:
+        s = getattr(world, side)
+        _key, secret = services.api_key_issue(principal=s.principal("admin"), name="scoped", scopes=list(scopes))
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+        return client
+
+    return make
