@@ -729,7 +729,10 @@ _PHASE_BY_AXIS: tuple[tuple[Axis, Phase], ...] = (
 )
 
 
-def engagement_phase(progress_by_axis: Mapping[Axis | str, Decimal | int | AxisProgress | None]) -> Phase:
+_PhaseInput = Decimal | int | AxisProgress | None
+
+
+def engagement_phase(progress_by_axis: Mapping[Axis, _PhaseInput] | Mapping[str, _PhaseInput]) -> Phase:
     """The engagement phase from per-axis percent done (0-100), see the rule above.
 
     Every axis (S, M, D) must be present; a value of None means the axis has no applicable items.

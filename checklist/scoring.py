@@ -769,21 +769,24 @@ def stability(
     counts as a flip (see WeightFlip). Raises ScoringError on invalid input.
     """
     result = matrix_score(weights, scores)
-    runner_up = result.ranking[1] if len(result.options) > 1 else None
-    common = {
-        "leader": result.recommendation,
-        "runner_up": runner_up,
-        "margin": result.margin,
-        "margin_normalised": result.margin_normalised,
-    }
+
+    def outcome(status: StabilityStatus, flips: tuple[WeightFlip, ...] = ()) -> StabilityResult:
+        return StabilityResult(
+            status=status,
+            leader=result.recommendation,
+            runner_up=result.ranking[1] if len(result.options) > 1 else None,
+            margin=result.margin,
+            margin_normalised=result.margin_normalised,
+            flip=flips[0] if flips else None,
+            flips=flips,
+        )
+
     if len(result.options) == 1:
-        return StabilityResult(StabilityStatus.SINGLE_OPTION, flip=None, flips=(), **common)
+        return outcome(StabilityStatus.SINGLE_OPTION)
     if result.recommendation is None:
-        return StabilityResult(StabilityStatus.TIED, flip=None, flips=(), **common)
-    flips = _flips(result)
-    if not flips:
-        return StabilityResult(StabilityStatus.STABLE, flip=None, flips=(), **common)
-    return StabilityResult(StabilityStatus.FLIPPABLE, flip=flips[0], flips=tuple(flips), **common)
+        return outcome(StabilityStatus.TIED)
+    flips = tuple(_flips(result))
+    return outcome(StabilityStatus.FLIPPABLE, flips) if flips else outcome(StabilityStatus.STABLE)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -105,6 +105,11 @@ def workspace_settings_update(*, workspace: Workspace, actor: Actor, **changes: 
 # --- Memberships -----------------------------------------------------------------------------
 
 
+def _role_key(role: int) -> str:
+    """Roles are recorded by stable key, not by translated label."""
+    return WorkspaceRole(role).name.lower()
+
+
 def _check_role_assignable(*, principal: Principal, role: WorkspaceRole, user: User | None) -> None:
     if role == WorkspaceRole.CONSULTANT:
         if not principal.has(Perm.CONSULTANT_ASSIGN):
@@ -156,7 +161,7 @@ def membership_invite(
     with workspace_context(workspace.id):
         audit_event_record(
             actor=actor, action="membership.invited", target_type="membership", target_id=membership.id,
-            changes={"email": email, "role": WorkspaceRole(role).label},
+            changes={"email": email, "role": _role_key(role)},
         )
     transaction.on_commit(lambda: _invitation_send(user=user, workspace=workspace, inviter=actor))
     return membership
@@ -185,14 +190,14 @@ def membership_role_change(*, principal: Principal, membership: Membership, role
     _check_can_manage(principal=principal, membership=membership)
     _check_role_assignable(principal=principal, role=role, user=membership.user)
     _ensure_not_last_admin(membership)
-    old = WorkspaceRole(membership.role).label
+    old = _role_key(membership.role)
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     with workspace_context(principal.workspace.id):
         audit_event_record(
             actor=Actor.of(principal), action="membership.role_changed", target_type="membership",
             target_id=membership.id,
-            changes={"email": membership.user.email, "role": {"from": old, "to": WorkspaceRole(role).label}},
+            changes={"email": membership.user.email, "role": {"from": old, "to": _role_key(role)}},
         )
     return membership
 
@@ -206,7 +211,7 @@ def membership_remove(*, principal: Principal, membership: Membership) -> None:
         audit_event_record(
             actor=Actor.of(principal), action="membership.removed", target_type="membership",
             target_id=membership.id,
-            changes={"email": membership.user.email, "role": WorkspaceRole(membership.role).label},
+            changes={"email": membership.user.email, "role": _role_key(membership.role)},
         )
     membership.delete()
 

@@ -277,13 +277,13 @@ class _Translator:
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 self.fail("bad_arguments", arg, detail="star", function=name)
-        given = len(node.args)
+        args = tuple(self.translate(arg) for arg in node.args)
+        given = len(args)
         if given < spec.min_args or (spec.max_args is not None and given > spec.max_args):
             detail = "exact" if spec.min_args == spec.max_args else "at_least"
             self.fail(
                 "bad_arguments", node, detail=detail, function=name, expected=spec.min_args, given=given
             )
-        args = tuple(self.translate(arg) for arg in node.args)
         if name == "round":
             places = node.args[1]
             if not (

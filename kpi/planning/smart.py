@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Final, Literal
 
@@ -135,7 +135,7 @@ class SmartCheck:
     code: str
     message_ja: str
     message_en: str
-    codes: tuple[str, ...] = field(default=())
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

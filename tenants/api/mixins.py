@@ -12,6 +12,7 @@ from contextvars import Token
 from typing import Any, ClassVar
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -107,7 +108,7 @@ class WorkspaceScopedViewMixin:
             obj = get_object_or_404(
                 self.get_queryset(), **{self.lookup_field: self.kwargs[lookup_url_kwarg]}  # type: ignore[attr-defined]
             )
-        except (ValueError, TypeError, models.ObjectDoesNotExist) as exc:
+        except (ValueError, TypeError, DjangoValidationError) as exc:  # a malformed id is just not found
             raise Http404 from exc
         self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
         return obj

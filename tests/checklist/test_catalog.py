@@ -170,7 +170,13 @@ def test_rules_have_descriptions_and_availability() -> None:
         assert rule.description_ja.strip() and rule.description_en.strip()
     for key in UNAVAILABLE:
         assert RULES[key].available is False
-    for key in ("kgi_numeric", "all_kpis_smart", "tree_exists", "decision_matrix_scored", "decision_recorded"):
+    for key in (
+        "kgi_numeric",
+        "all_kpis_smart",
+        "tree_exists",
+        "decision_matrix_scored",
+        "decision_recorded",
+    ):
         assert RULES[key].available is True
     # Every declared rule is used by at least one item.
     used = {item.rule for t in TEMPLATES.values() for item in t.items}
@@ -316,6 +322,6 @@ def test_engagement_phase_validates_input() -> None:
     with pytest.raises(ValueError, match="between 0 and 100"):
         engagement_phase({S: Decimal(-1), M: Decimal(0), D: Decimal(0)})
     with pytest.raises(ValueError, match="Decimal or int"):
-        engagement_phase({S: 80.0, M: Decimal(0), D: Decimal(0)})  # type: ignore[dict-item]
+        engagement_phase({S: 80.0, M: Decimal(0), D: Decimal(0)})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown axis"):
         engagement_phase({"X": Decimal(0), S: Decimal(0), M: Decimal(0), D: Decimal(0)})

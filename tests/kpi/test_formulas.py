@@ -1,5 +1,8 @@
 """Behaviour of the KPI formula engine: catalogue formulas, undefined values, functions, errors, order."""
 
+# Expected Japanese messages use full-width punctuation, and some inputs are full-width on purpose.
+# ruff: noqa: RUF001
+
 import dataclasses
 import json
 from decimal import Decimal
@@ -48,12 +51,20 @@ def error_of(source: str, **kwargs: object) -> FormulaError:
         ("appointments / contacted_leads * 100", {"appointments": D(30), "contacted_leads": D(120)}, D("25")),
         ("won_amount / wins", {"won_amount": D(100_000_000), "wins": D(20)}, D(5_000_000)),
         ("renewals / renewals_due * 100", {"renewals": D(45), "renewals_due": D(50)}, D("90")),
-        ("avg_deal_size * avg_retention_months", {"avg_deal_size": D(50_000), "avg_retention_months": D(18)}, D(900_000)),
+        (
+            "avg_deal_size * avg_retention_months",
+            {"avg_deal_size": D(50_000), "avg_retention_months": D(18)},
+            D(900_000),
+        ),
         ("leads * appointment_rate / 100", {"leads": D(1200), "appointment_rate": D("12.5")}, D(150)),
         ("max(0, pipeline_value - lost_amount)", {"pipeline_value": D(300), "lost_amount": D(500)}, D(0)),
         ("max(0, pipeline_value - lost_amount)", {"pipeline_value": D(800), "lost_amount": D(500)}, D(300)),
         # seed 000: 1,200 leads x 30% x 20% = 72 wins a year
-        ("leads * meeting_rate / 100 * win_rate / 100", {"leads": D(1200), "meeting_rate": D(30), "win_rate": D(20)}, D(72)),
+        (
+            "leads * meeting_rate / 100 * win_rate / 100",
+            {"leads": D(1200), "meeting_rate": D(30), "win_rate": D(20)},
+            D(72),
+        ),
         # seed 000: 100,000,000 JPY over 72 wins is an average deal of about 1,388,889 JPY
         ("round(kgi_revenue / wins, 0)", {"kgi_revenue": D(100_000_000), "wins": D(72)}, D(1_388_889)),
         # the multiplicative tree: revenue = leads x meeting rate x win rate x average deal
@@ -83,7 +94,12 @@ def test_reverse_calculation_of_seed_004_in_dependency_order() -> None:
         "meetings_needed": parse_formula("wins_needed / win_rate * 100"),
         "wins_needed": parse_formula("kgi_revenue / avg_deal_size"),
     }
-    base = {"kgi_revenue": D(100_000_000), "avg_deal_size": D(5_000_000), "win_rate": D(25), "meeting_rate": D(50)}
+    base = {
+        "kgi_revenue": D(100_000_000),
+        "avg_deal_size": D(5_000_000),
+        "win_rate": D(25),
+        "meeting_rate": D(50),
+    }
     assert dependency_order(formulas, set(base)) == ["wins_needed", "meetings_needed", "appointments_needed"]
     assert evaluate_all(formulas, base) == {
         "wins_needed": D(20),
@@ -139,7 +155,9 @@ def test_unsupported_input_type_is_a_programming_error() -> None:
 # --- undefined values ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("source", ["wins / meetings * 100", "wins / meetings", "(wins + 1) / (meetings - 0)"])
+@pytest.mark.parametrize(
+    "source", ["wins / meetings * 100", "wins / meetings", "(wins + 1) / (meetings - 0)"]
+)
 def test_division_by_zero_is_undefined_not_zero(source: str) -> None:
     result = evaluate_detailed(parse_formula(source), {"wins": D(5), "meetings": D(0)})
     assert result == EvaluationResult(None, UndefinedReason.DIVISION_BY_ZERO)
@@ -196,7 +214,9 @@ def test_overflow_is_undefined() -> None:
     assert calc("coalesce(a * 10, 0)", **huge) == 0
 
 
-@pytest.mark.parametrize("bad", [D("NaN"), D("sNaN"), D("Infinity"), D("-Infinity"), float("inf"), float("nan")])
+@pytest.mark.parametrize(
+    "bad", [D("NaN"), D("sNaN"), D("Infinity"), D("-Infinity"), float("inf"), float("nan")]
+)
 def test_non_finite_inputs_are_undefined(bad: Decimal) -> None:
     result = evaluate_detailed(parse_formula("a + 1"), {"a": bad})
     assert result == EvaluationResult(None, UndefinedReason.INVALID_INPUT)
@@ -278,7 +298,10 @@ def test_unknown_function_lists_the_allowed_ones() -> None:
     error = error_of("1 + sqrt(a)")
     assert (error.code, error.column) == ("unknown_function", 5)
     assert error.params == {"name": "sqrt", "allowed": ["abs", "coalesce", "max", "min", "round"]}
-    assert error.message("en") == "column 5: function 'sqrt' is not allowed (available: abs, coalesce, max, min, round)"
+    assert (
+        error.message("en")
+        == "column 5: function 'sqrt' is not allowed (available: abs, coalesce, max, min, round)"
+    )
 
 
 def test_function_name_used_as_a_value() -> None:
@@ -535,13 +558,21 @@ def test_message_without_a_position_has_no_prefix() -> None:
     [
         ("(wins", "1文字目: 括弧 '(' が閉じられていません", "column 1: parenthesis '(' is never closed"),
         ("wins)", "5文字目: 対応する '(' のない ')' があります", "column 5: ')' has no matching '('"),
-        ("wins meetings", "6文字目: 式の書き方が正しくありません", "column 6: the formula is not written correctly"),
+        (
+            "wins meetings",
+            "6文字目: 式の書き方が正しくありません",
+            "column 6: the formula is not written correctly",
+        ),
         (
             "wins ／ meetings",
             "6文字目: 全角文字 '／' (U+FF0F) は使用できません。半角の '/' を使ってください",
             "column 6: full-width character '／' (U+FF0F) is not allowed; type '/' instead",
         ),
-        ("受注数", "1文字目: 使用できない文字 '受' (U+53D7) です", "column 1: character '受' (U+53D7) is not allowed"),
+        (
+            "受注数",
+            "1文字目: 使用できない文字 '受' (U+53D7) です",
+            "column 1: character '受' (U+53D7) is not allowed",
+        ),
         ("a\x00", "2文字目: 使用できない文字 U+0000 です", "column 2: character U+0000 is not allowed"),
         ("x.y", "1文字目: 属性参照 '.'は使用できません", "column 1: attribute access '.' is not allowed"),
         ("'a'", "1文字目: 文字列は使用できません", "column 1: a string is not allowed"),

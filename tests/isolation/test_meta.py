@@ -1,0 +1,66 @@
+"""Meta-tests: every tenant model and every API view follows the tenancy rules."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import models
+from rest_framework import viewsets
+
+from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.db import RowLevelSecurity, WorkspaceScopedModel
+from tenants.roles import Perm
+
+TENANT_PLANE_APPS = ("kpi", "checklist", "integrations")
+# Global reference data that belongs to no workspace (control plane), by label.
+GLOBAL_MODELS: set[str] = {
+    "checklist.ChecklistTemplate",
+    "checklist.ChecklistTemplateItem",
+}
+
+
+def test_tenant_plane_models_are_workspace_scoped() -> None:
+    for app in TENANT_PLANE_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.label in GLOBAL_MODELS:
+                assert not any(f.name == "workspace" for f in model._meta.fields), model
+                continue
+            assert issubclass(model, WorkspaceScopedModel), f"{model._meta.label} is not WorkspaceScopedModel"
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in apps.get_models() if issubclass(m, WorkspaceScopedModel)], ids=lambda m: m._meta.label
+)
+def test_workspace_scoped_model_keys(model: type[models.Model]) -> None:
+    field = model._meta.get_field("workspace")
+    assert not field.null
+    constraints = model._meta.constraints
+    uniques = [c for c in constraints if isinstance(c, models.UniqueConstraint)]
+    assert any(tuple(c.fields) == ("workspace", "id") for c in uniques), "UNIQUE (workspace_id, id) missing"
+    for c in uniques:
+        if c.fields:
+            assert c.fields[0] == "workspace", f"{c.name} must start with workspace"
+        assert c.name.startswith(f"{model._meta.app_label}_"), c.name
+    for index in model._meta.indexes:
+        assert index.fields[0] in {"workspace", "-workspace"}, f"{index.name} must start with workspace"
+    assert any(isinstance(c, RowLevelSecurity) for c in constraints), "row-level security missing"
+    assert model._meta.base_manager_name == "all_workspaces"
+    assert type(model._default_manager).__name__ == "WorkspaceScopedManager"
+
+
+def test_the_mixin_cannot_be_bypassed_by_overriding() -> None:
+    for name in ("get_queryset", "get_object", "initial", "dispatch"):
+        with pytest.raises(TypeError):
+            type("Sneaky", (WorkspaceScopedViewMixin, viewsets.GenericViewSet), {name: lambda self: None})
+    with pytest.raises(TypeError):
+        type("Sneaky", (WorkspaceScopedViewMixin, viewsets.GenericViewSet), {"queryset": None})
+
+
+def test_permissions_are_declared_on_every_scoped_view() -> None:
+    from tests.isolation.walker import api_view_classes_in_urlconf
+
+    for view in api_view_classes_in_urlconf():
+        if issubclass(view, WorkspaceScopedViewMixin):
+            assert isinstance(view.permission_read, Perm), view
+            assert isinstance(view.permission_write, Perm), view
+            assert view.model is not None, view
