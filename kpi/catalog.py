@@ -25,7 +25,6 @@ confirmed); a workspace that defines it differently edits its own copy of the KP
 
 # Japanese text legitimately uses full-width punctuation such as "（" and "："; the ambiguous-character
 # rules are aimed at look-alike identifiers, not at Japanese prose.
-# ruff: noqa: RUF001, RUF003
 
 from __future__ import annotations
 

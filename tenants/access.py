@@ -79,9 +79,9 @@ def principal_for_api_key(*, api_key: WorkspaceApiKey, workspace: Workspace) -> 
     return Principal(workspace=workspace, permissions=permissions_for_scopes(api_key.scopes), api_key=api_key)
 
 
-def workspace_get_visible(*, workspace_id: UUID, user: User | None, api_key: WorkspaceApiKey | None) -> (
-    tuple[Workspace, Principal] | None
-):
+def workspace_get_visible(
+    *, workspace_id: UUID, user: User | None, api_key: WorkspaceApiKey | None
+) -> tuple[Workspace, Principal] | None:
     """The workspace and the caller's rights in it, or None when it does not exist or is not theirs."""
     workspace = Workspace.objects.filter(id=workspace_id).select_related("firm").first()
     if workspace is None:

@@ -64,7 +64,9 @@ class TenantDataAdmin(FirmScopedAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         return self._scoped(request, super().changelist_view, extra_context)
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
         return self._scoped(request, super().change_view, object_id, form_url, extra_context)
 
 
@@ -99,13 +101,21 @@ class WorkspaceAdmin(FirmScopedAdmin):
         actor = services.Actor(label=request.user.email, user=request.user)
         try:
             if change:
-                changes = {f: form.cleaned_data[f] for f in form.changed_data if f in services.WORKSPACE_SETTING_FIELDS}
+                changes = {
+                    f: form.cleaned_data[f]
+                    for f in form.changed_data
+                    if f in services.WORKSPACE_SETTING_FIELDS
+                }
                 fresh = Workspace.objects.get(pk=obj.pk)
                 services.workspace_settings_update(workspace=fresh, actor=actor, **changes)
             else:
                 created = services.workspace_create(
-                    firm=request.user.firm, name=obj.name, slug=obj.slug, actor=actor,
-                    fiscal_year_start_month=obj.fiscal_year_start_month, time_zone=obj.time_zone,
+                    firm=request.user.firm,
+                    name=obj.name,
+                    slug=obj.slug,
+                    actor=actor,
+                    fiscal_year_start_month=obj.fiscal_year_start_month,
+                    time_zone=obj.time_zone,
                     currency=obj.currency,
                 )
                 obj.pk = created.pk
@@ -116,15 +126,24 @@ class WorkspaceAdmin(FirmScopedAdmin):
 @admin.register(Membership)
 class MembershipAdmin(FirmScopedAdmin):
     list_display = ("user", "workspace", "role", "created_at")
-    list_filter = ("role", "workspace")
+    list_filter = ("role", ("workspace", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "workspace")
 
 
 @admin.register(WorkspaceApiKey)
 class WorkspaceApiKeyAdmin(FirmScopedAdmin):
-    list_display = ("prefix", "name", "workspace", "scopes", "revoked", "expiry_date", "last_used_at", "created")
-    list_filter = ("revoked", "workspace")
+    list_display = (
+        "prefix",
+        "name",
+        "workspace",
+        "scopes",
+        "revoked",
+        "expiry_date",
+        "last_used_at",
+        "created",
+    )
+    list_filter = ("revoked", ("workspace", admin.RelatedOnlyFieldListFilter))
     exclude = ("hashed_key",)
     actions = ["revoke_keys"]
 
@@ -145,7 +164,7 @@ class WorkspaceApiKeyAdmin(FirmScopedAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(TenantDataAdmin):
     list_display = ("created_at", "workspace", "actor_label", "action", "target_type", "target_id")
-    list_filter = ("action", "workspace")
+    list_filter = ("action", ("workspace", admin.RelatedOnlyFieldListFilter))
     search_fields = ("actor_label", "action", "target_id")
 
 

@@ -15,4 +15,3 @@ class TenantsConfig(AppConfig):
         connection_created.connect(dbrole.on_connection_created, dispatch_uid="ikkan_app_role")
         pre_migrate.connect(dbrole.on_pre_migrate, dispatch_uid="ikkan_app_role_pre")
         post_migrate.connect(dbrole.on_post_migrate, dispatch_uid="ikkan_app_role_post")
-

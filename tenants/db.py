@@ -46,7 +46,6 @@ class WorkspaceScopedManager(models.Manager):
             "enter workspace_context() or use the named bypass all_workspaces in a dispatcher."
         )
 
-
     def none(self) -> models.QuerySet:
         # An empty queryset reads nothing, so it needs no workspace (schema generation asks for one).
         return super().get_queryset().none()
@@ -64,9 +63,7 @@ class RowLevelSecurity(models.BaseConstraint):
 
     def _policy_sql(self, table: str, quote: Any) -> str:
         current = f"(SELECT NULLIF(current_setting('{WORKSPACE_SETTING}', true), '')::uuid)"
-        readable = (
-            f"string_to_array(NULLIF(current_setting('{READABLE_WORKSPACES_SETTING}', true), ''), ',')::uuid[]"
-        )
+        readable = f"string_to_array(NULLIF(current_setting('{READABLE_WORKSPACES_SETTING}', true), ''), ',')::uuid[]"
         t, p, f = quote(table), quote(self.name), quote(self.field)
         rp = quote(f"{self.name}_read")
         return (
@@ -78,7 +75,9 @@ class RowLevelSecurity(models.BaseConstraint):
     def constraint_sql(self, model: Any, schema_editor: Any) -> None:
         # Called by CREATE TABLE; the policy must follow the table, so it is deferred.
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.deferred_sql.append(self._policy_sql(model._meta.db_table, schema_editor.quote_name))
+            schema_editor.deferred_sql.append(
+                self._policy_sql(model._meta.db_table, schema_editor.quote_name)
+            )
         return None
 
     def create_sql(self, model: Any, schema_editor: Any) -> str | None:
@@ -120,13 +119,15 @@ class WorkspaceScopedModel(BaseModel):
     workspace = models.ForeignKey("tenants.Workspace", on_delete=models.CASCADE, related_name="+")
 
     objects = WorkspaceScopedManager()
-    all_workspaces = models.Manager()
+    all_workspaces = models.Manager()  # noqa: DJ012 - the named bypass, kept beside the manager it bypasses
 
     class Meta:
         abstract = True
         base_manager_name = "all_workspaces"
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "id"], name="%(app_label)s_%(class)s_workspace_id_uniq"),
+            models.UniqueConstraint(
+                fields=["workspace", "id"], name="%(app_label)s_%(class)s_workspace_id_uniq"
+            ),
             RowLevelSecurity(name="%(app_label)s_%(class)s_workspace_rls"),
         ]
 

@@ -37,7 +37,9 @@ def _user(email: str, full_name: str, *, firm: Firm | None = None, firm_role: Fi
 @transaction.atomic
 def demo_seed() -> list[DemoLogin]:
     system = services.Actor.system("demo")
-    firm, _ = Firm.objects.get_or_create(slug="demo-consulting", defaults={"name": "デモ・コンサルティング株式会社"})
+    firm, _ = Firm.objects.get_or_create(
+        slug="demo-consulting", defaults={"name": "デモ・コンサルティング株式会社"}
+    )
     owner = _user("owner@demo.ikkan.jp", "代表 一気", firm=firm, firm_role=FirmRole.OWNER)
     consultant = _user("consultant@demo.ikkan.jp", "佐藤 健", firm=firm, firm_role=FirmRole.CONSULTANT)
     logins = [
@@ -59,7 +61,9 @@ def demo_seed() -> list[DemoLogin]:
         if workspace is None:
             workspace = services.workspace_create(firm=firm, name=name, slug=slug, actor=system)
         Membership.objects.get_or_create(
-            workspace=workspace, user=consultant, defaults={"role": WorkspaceRole.CONSULTANT, "invited_by": owner}
+            workspace=workspace,
+            user=consultant,
+            defaults={"role": WorkspaceRole.CONSULTANT, "invited_by": owner},
         )
         for role, local, title in people:
             user = _user(f"{local}@{domain}", f"{name} {title}")

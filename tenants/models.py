@@ -108,7 +108,9 @@ def _validate_time_zone(value: str) -> None:
 class Workspace(BaseModel):
     """One client company of a firm: the tenant."""
 
-    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="workspaces", verbose_name=_("firm"))
+    firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, related_name="workspaces", verbose_name=_("firm")
+    )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=60)
     fiscal_year_start_month = models.PositiveSmallIntegerField(
@@ -140,7 +142,9 @@ class Membership(BaseModel):
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("workspace")
     )
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.PositiveSmallIntegerField(_("role"), choices=WorkspaceRole.choices)
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
@@ -150,7 +154,9 @@ class Membership(BaseModel):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "user"], name="tenants_membership_workspace_user_uniq"),
+            models.UniqueConstraint(
+                fields=["workspace", "user"], name="tenants_membership_workspace_user_uniq"
+            ),
             models.UniqueConstraint(fields=["workspace", "id"], name="tenants_membership_workspace_id_uniq"),
         ]
         indexes = [models.Index(fields=["user", "workspace"], name="tenants_membership_user_ws_idx")]

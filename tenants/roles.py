@@ -46,7 +46,13 @@ class Perm(StrEnum):
     INTEGRATIONS_WRITE = "integrations.write"
 
 
-_READ = {Perm.WORKSPACE_READ, Perm.MEMBERSHIP_READ, Perm.KPI_READ, Perm.CHECKLIST_READ, Perm.INTEGRATIONS_READ}
+_READ = {
+    Perm.WORKSPACE_READ,
+    Perm.MEMBERSHIP_READ,
+    Perm.KPI_READ,
+    Perm.CHECKLIST_READ,
+    Perm.INTEGRATIONS_READ,
+}
 _CONSULTING = set(Perm)
 
 # Firm owners get the consultant's rights in every workspace of their firm.

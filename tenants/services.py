@@ -73,7 +73,10 @@ def workspace_create(*, firm: Firm, name: str, slug: str, actor: Actor, **settin
     workspace.save()
     with workspace_context(workspace.id):
         audit_event_record(
-            actor=actor, action="workspace.created", target_type="workspace", target_id=workspace.id,
+            actor=actor,
+            action="workspace.created",
+            target_type="workspace",
+            target_id=workspace.id,
             changes={"name": name, "slug": slug},
         )
     return workspace
@@ -96,7 +99,10 @@ def workspace_settings_update(*, workspace: Workspace, actor: Actor, **changes: 
     workspace.save(update_fields=[*diff, "updated_at"])
     with workspace_context(workspace.id):
         audit_event_record(
-            actor=actor, action="workspace.settings_changed", target_type="workspace", target_id=workspace.id,
+            actor=actor,
+            action="workspace.settings_changed",
+            target_type="workspace",
+            target_id=workspace.id,
             changes=diff,
         )
     return workspace
@@ -157,10 +163,15 @@ def membership_invite(
     elif Membership.objects.filter(workspace=workspace, user=user).exists():
         raise ConflictError("already_member", _("This person is already a member."), field="email")
     actor = Actor.of(principal)
-    membership = Membership.objects.create(workspace=workspace, user=user, role=role, invited_by=principal.user)
+    membership = Membership.objects.create(
+        workspace=workspace, user=user, role=role, invited_by=principal.user
+    )
     with workspace_context(workspace.id):
         audit_event_record(
-            actor=actor, action="membership.invited", target_type="membership", target_id=membership.id,
+            actor=actor,
+            action="membership.invited",
+            target_type="membership",
+            target_id=membership.id,
             changes={"email": email, "role": _role_key(role)},
         )
     transaction.on_commit(lambda: _invitation_send(user=user, workspace=workspace, inviter=actor))
@@ -183,7 +194,9 @@ def _check_can_manage(*, principal: Principal, membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_role_change(*, principal: Principal, membership: Membership, role: WorkspaceRole) -> Membership:
+def membership_role_change(
+    *, principal: Principal, membership: Membership, role: WorkspaceRole
+) -> Membership:
     membership = Membership.objects.select_for_update().get(id=membership.id, workspace=principal.workspace)
     if membership.role == role:
         return membership
@@ -195,7 +208,9 @@ def membership_role_change(*, principal: Principal, membership: Membership, role
     membership.save(update_fields=["role", "updated_at"])
     with workspace_context(principal.workspace.id):
         audit_event_record(
-            actor=Actor.of(principal), action="membership.role_changed", target_type="membership",
+            actor=Actor.of(principal),
+            action="membership.role_changed",
+            target_type="membership",
             target_id=membership.id,
             changes={"email": membership.user.email, "role": {"from": old, "to": _role_key(role)}},
         )
@@ -209,7 +224,9 @@ def membership_remove(*, principal: Principal, membership: Membership) -> None:
     _ensure_not_last_admin(membership)
     with workspace_context(principal.workspace.id):
         audit_event_record(
-            actor=Actor.of(principal), action="membership.removed", target_type="membership",
+            actor=Actor.of(principal),
+            action="membership.removed",
+            target_type="membership",
             target_id=membership.id,
             changes={"email": membership.user.email, "role": _role_key(membership.role)},
         )
@@ -233,12 +250,18 @@ def api_key_issue(
     if expiry_date is not None and expiry_date <= timezone.now():
         raise ServiceError("expiry_in_past", _("The expiry date must be in the future."), field="expiry_date")
     api_key, secret = WorkspaceApiKey.objects.create_key(
-        name=name, workspace=principal.workspace, scopes=normalised, created_by=principal.user,
+        name=name,
+        workspace=principal.workspace,
+        scopes=normalised,
+        created_by=principal.user,
         expiry_date=expiry_date,
     )
     with workspace_context(principal.workspace.id):
         audit_event_record(
-            actor=Actor.of(principal), action="api_key.issued", target_type="api_key", target_id=api_key.prefix,
+            actor=Actor.of(principal),
+            action="api_key.issued",
+            target_type="api_key",
+            target_id=api_key.prefix,
             changes={"name": name, "scopes": normalised},
         )
     return api_key, secret
@@ -254,7 +277,10 @@ def api_key_revoke(*, principal: Principal, api_key: WorkspaceApiKey) -> Workspa
     api_key.save(update_fields=["revoked"])
     with workspace_context(principal.workspace.id):
         audit_event_record(
-            actor=Actor.of(principal), action="api_key.revoked", target_type="api_key", target_id=api_key.prefix,
+            actor=Actor.of(principal),
+            action="api_key.revoked",
+            target_type="api_key",
+            target_id=api_key.prefix,
             changes={"name": api_key.name},
         )
     return api_key
@@ -271,8 +297,9 @@ def api_key_touch(*, api_key: WorkspaceApiKey) -> None:
 # --- Firms and people (used by the admin and the demo) ---------------------------------------
 
 
-def firm_user_create(*, firm: Firm, email: str, password: str | None, role: FirmRole, full_name: str = "") -> User:
+def firm_user_create(
+    *, firm: Firm, email: str, password: str | None, role: FirmRole, full_name: str = ""
+) -> User:
     return User.objects.create_user(
         email=email, password=password, full_name=full_name, firm=firm, firm_role=role, is_staff=True
     )
-

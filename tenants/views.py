@@ -34,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = []
     for workspace in workspaces:
         principal = principal_for_user(user=request.user, workspace=workspace)
-        rows.append({"workspace": workspace, "role": principal.role.label if principal and principal.role else None})
+        rows.append(
+            {"workspace": workspace, "role": principal.role.label if principal and principal.role else None}
+        )
     return render(request, "tenants/home.html", {"rows": rows})
 
 

@@ -65,7 +65,9 @@ def _side(firm: Firm, name: str, consultant: User) -> Side:
     for role in CLIENT_ROLES:
         user = UserFactory(full_name=f"{name} {role}")
         side.users[role] = user
-        side.memberships[role] = MembershipFactory(workspace=workspace, user=user, role=WorkspaceRole[role.upper()])
+        side.memberships[role] = MembershipFactory(
+            workspace=workspace, user=user, role=WorkspaceRole[role.upper()]
+        )
     side.users["consultant"] = consultant
     side.memberships["consultant"] = MembershipFactory(
         workspace=workspace, user=consultant, role=WorkspaceRole.CONSULTANT
@@ -77,7 +79,10 @@ def _side(firm: Firm, name: str, consultant: User) -> Side:
     # Something in the audit trail of each workspace.
     with workspace_context(workspace.id):
         services.audit_event_record(
-            actor=services.Actor.of(admin), action="test.seeded", target_type="workspace", target_id=workspace.id,
+            actor=services.Actor.of(admin),
+            action="test.seeded",
+            target_type="workspace",
+            target_id=workspace.id,
             changes={"note": name},
         )
     return side
@@ -130,7 +135,9 @@ def key_client(world: World) -> Callable[..., APIClient]:
 
     def make(*scopes: str, side: str = "a") -> APIClient:
         s = getattr(world, side)
-        _key, secret = services.api_key_issue(principal=s.principal("admin"), name="scoped", scopes=list(scopes))
+        _key, secret = services.api_key_issue(
+            principal=s.principal("admin"), name="scoped", scopes=list(scopes)
+        )
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
         return client

@@ -1,8 +1,5 @@
 """The single error type of the formula engine, with Japanese and English messages."""
 
-# Japanese typography uses full-width parentheses in the messages below.
-# ruff: noqa: RUF001
-
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -155,6 +152,13 @@ def _language(lang: str) -> str:
     return base if base in _LANGUAGES else _FALLBACK_LANGUAGE
 
 
+class _Params(dict[str, Any]):
+    """Template values; a placeholder without a value renders as "?" instead of failing the message."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
 def _display_character(char: str, codepoint: str) -> str:
     # Control, format and separator characters (null bytes, bidi overrides, odd spaces) are shown only
     # by code point so that the message itself cannot be garbled by them.
@@ -188,7 +192,7 @@ class FormulaError(Exception):
     def message(self, lang: str = "ja") -> str:
         lang = _language(lang)
         templates = _MESSAGES.get(f"{self.code}.{self.detail}") or _MESSAGES.get(self.code)
-        body = self.code if templates is None else templates[lang].format(**self._format_params(lang))
+        body = self.code if templates is None else templates[lang].format_map(self._format_params(lang))
         if self.column is None:
             return body
         if lang == "ja":
@@ -209,8 +213,12 @@ class FormulaError(Exception):
     def __repr__(self) -> str:
         return f"FormulaError(code={self.code!r}, column={self.column!r}, params={self.params!r})"
 
-    def _format_params(self, lang: str) -> dict[str, Any]:
-        values: dict[str, Any] = {}
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The keyword-only constructor would defeat the default pickling of exceptions (Celery, xdist).
+        return (self.__class__, (self.code,), self.__dict__)
+
+    def _format_params(self, lang: str) -> "_Params":
+        values = _Params()
         for key, value in self.params.items():
             if isinstance(value, list | tuple):
                 separator = (" → " if lang == "ja" else " -> ") if key == "path" else ", "

@@ -34,7 +34,6 @@ Scope and conventions
 
 # Japanese text legitimately uses full-width punctuation such as "（" and "："; the ambiguous-character
 # rules are aimed at look-alike identifiers, not at Japanese prose.
-# ruff: noqa: RUF001, RUF003
 
 from __future__ import annotations
 

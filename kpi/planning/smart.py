@@ -43,7 +43,6 @@ Plan checks (``plan_check``), each a finding with level error / warning / ok
 
 # Japanese text legitimately uses full-width punctuation such as "（" and "："; the ambiguous-character
 # rules are aimed at look-alike identifiers, not at Japanese prose.
-# ruff: noqa: RUF001, RUF003
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """One error format for every 4xx (and the rare 5xx) the API returns.
 
-    {"error": {"code": "invalid", "message": "...", "fields": {"email": ["..."]}}}
+{"error": {"code": "invalid", "message": "...", "fields": {"email": ["..."]}}}
 """
 
 from __future__ import annotations

@@ -67,7 +67,9 @@ class WorkspaceScopedViewMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authentication, throttles
         api_key = request.auth if isinstance(request.auth, WorkspaceApiKey) else None
         user = request.user if request.user.is_authenticated else None
-        found = workspace_get_visible(workspace_id=kwargs[self.workspace_url_kwarg], user=user, api_key=api_key)
+        found = workspace_get_visible(
+            workspace_id=kwargs[self.workspace_url_kwarg], user=user, api_key=api_key
+        )
         if found is None:
             # Unknown and not-yours answer alike, so ids cannot be probed.
             raise exceptions.NotFound()
@@ -106,7 +108,8 @@ class WorkspaceScopedViewMixin:
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]
         try:
             obj = get_object_or_404(
-                self.get_queryset(), **{self.lookup_field: self.kwargs[lookup_url_kwarg]}  # type: ignore[attr-defined]
+                self.get_queryset(),
+                **{self.lookup_field: self.kwargs[lookup_url_kwarg]},  # type: ignore[attr-defined]
             )
         except (ValueError, TypeError, DjangoValidationError) as exc:  # a malformed id is just not found
             raise Http404 from exc

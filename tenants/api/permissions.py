@@ -12,4 +12,6 @@ class IsAuthenticatedPrincipal(BasePermission):
     """A logged-in user or a valid partner API key; what they may do is the mixin's decision."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated) or isinstance(request.auth, WorkspaceApiKey)
+        return bool(request.user and request.user.is_authenticated) or isinstance(
+            request.auth, WorkspaceApiKey
+        )

@@ -22,7 +22,10 @@ class StrictInputSerializer(serializers.Serializer):
             unknown = sorted(set(data) - {name for name, f in self.fields.items() if not f.read_only})
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [serializers.ErrorDetail(str(_("Unknown field.")), code="unknown_field")] for name in unknown}
+                    {
+                        name: [serializers.ErrorDetail(str(_("Unknown field.")), code="unknown_field")]
+                        for name in unknown
+                    }
                 )
         return super().to_internal_value(data)
 
@@ -46,7 +49,16 @@ class WorkspaceOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Workspace
-        fields = ("id", "name", "slug", "firm_name", "fiscal_year_start_month", "time_zone", "currency", "created_at")
+        fields = (
+            "id",
+            "name",
+            "slug",
+            "firm_name",
+            "fiscal_year_start_month",
+            "time_zone",
+            "currency",
+            "created_at",
+        )
         read_only_fields = fields
 
 
@@ -101,7 +113,16 @@ class ApiKeyOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkspaceApiKey
-        fields = ("prefix", "name", "scopes", "created", "expiry_date", "revoked", "last_used_at", "created_by")
+        fields = (
+            "prefix",
+            "name",
+            "scopes",
+            "created",
+            "expiry_date",
+            "revoked",
+            "last_used_at",
+            "created_by",
+        )
         read_only_fields = fields
 
 
@@ -119,7 +140,9 @@ class ApiKeyIssuedSerializer(ApiKeyOutputSerializer):
 class ApiKeyIssueInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=50)
     scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=[s.value for s in Scope]), allow_empty=False, max_length=len(Scope)
+        child=serializers.ChoiceField(choices=[s.value for s in Scope]),
+        allow_empty=False,
+        max_length=len(Scope),
     )
     expiry_date = serializers.DateTimeField(required=False, allow_null=True, default=None)
 

@@ -62,7 +62,9 @@ class WorkspaceDetailView(WorkspaceScopedViewMixin, GenericAPIView):
     create=extend_schema(
         summary="Invite someone by e-mail",
         request=s.MembershipInviteInputSerializer,
-        examples=[OpenApiExample("Invite a manager", value={"email": "tanaka@example.co.jp", "role": "manager"})],
+        examples=[
+            OpenApiExample("Invite a manager", value={"email": "tanaka@example.co.jp", "role": "manager"})
+        ],
     ),
     partial_update=extend_schema(summary="Change a member's role", request=s.MembershipRoleInputSerializer),
     destroy=extend_schema(summary="Remove a member"),

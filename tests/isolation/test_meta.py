@@ -29,7 +29,9 @@ def test_tenant_plane_models_are_workspace_scoped() -> None:
 
 
 @pytest.mark.parametrize(
-    "model", [m for m in apps.get_models() if issubclass(m, WorkspaceScopedModel)], ids=lambda m: m._meta.label
+    "model",
+    [m for m in apps.get_models() if issubclass(m, WorkspaceScopedModel)],
+    ids=lambda m: m._meta.label,
 )
 def test_workspace_scoped_model_keys(model: type[models.Model]) -> None:
     field = model._meta.get_field("workspace")

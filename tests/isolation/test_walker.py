@@ -35,9 +35,14 @@ def _snapshot(workspace: Workspace) -> dict[str, Any]:
             for model in apps.get_app_config(app).get_models():
                 if not any(f.name == "workspace" for f in model._meta.fields):
                     continue
-                manager = model.all_workspaces if issubclass(model, WorkspaceScopedModel) else model._default_manager
+                manager = (
+                    model.all_workspaces
+                    if issubclass(model, WorkspaceScopedModel)
+                    else model._default_manager
+                )
                 rows[model._meta.label] = sorted(
-                    (json.dumps(r, default=str, sort_keys=True) for r in manager.filter(workspace=workspace).values())
+                    json.dumps(r, default=str, sort_keys=True)
+                    for r in manager.filter(workspace=workspace).values()
                 )
     return rows
 
@@ -68,7 +73,9 @@ def test_every_workspace_route_uses_the_mixin() -> None:
     for view in api_view_classes_in_urlconf():
         if view.__name__ in UNSCOPED_VIEWS:
             continue
-        assert issubclass(view, WorkspaceScopedViewMixin), f"{view.__name__} bypasses WorkspaceScopedViewMixin"
+        assert issubclass(view, WorkspaceScopedViewMixin), (
+            f"{view.__name__} bypasses WorkspaceScopedViewMixin"
+        )
 
 
 @pytest.mark.parametrize("actor", ACTORS)

@@ -1,10 +1,8 @@
 """Behaviour of the KPI formula engine: catalogue formulas, undefined values, functions, errors, order."""
 
-# Expected Japanese messages use full-width punctuation, and some inputs are full-width on purpose.
-# ruff: noqa: RUF001
-
 import dataclasses
 import json
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -255,6 +253,12 @@ def test_ok_result_has_ok_status() -> None:
 )
 def test_functions(source: str, values: dict[str, Decimal | None], expected: Decimal) -> None:
     assert evaluate(parse_formula(source), values) == expected
+
+
+def test_functions_report_why_an_argument_was_undefined() -> None:
+    values = {"a": D(1), "b": D(0)}
+    result = evaluate_detailed(parse_formula("max(a / b, 1)"), values)
+    assert result == EvaluationResult(None, UndefinedReason.DIVISION_BY_ZERO)
 
 
 def test_coalesce_of_only_undefined_values_is_undefined() -> None:
@@ -584,3 +588,16 @@ def test_messages(source: str, ja: str, en: str) -> None:
     error = error_of(source)
     assert error.message("ja") == ja
     assert error.message("en") == en
+
+
+def test_error_survives_pickling() -> None:
+    error = error_of("2 ** 3")
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes, just produced
+    assert isinstance(copy, FormulaError)
+    assert copy.to_dict("en") == error.to_dict("en")
+    assert copy.detail == "operator"
+
+
+def test_message_never_fails_on_missing_params() -> None:
+    assert FormulaError("too_long").message("en") == "the formula is too long (? characters, the limit is ?)"
+    assert FormulaError("not_a_code", column=2).message("en") == "column 2: not_a_code"

@@ -1,7 +1,6 @@
 """Sensitivity of a multiplicative KGI and the bottleneck, on a hand-computed example."""
 
 # Japanese sentences use full-width parentheses.
-# ruff: noqa: RUF001
 
 from decimal import Decimal
 

@@ -51,11 +51,15 @@ def test_unsupported_media_type(world: World, client_as: Any) -> None:
         ({"email": "a@example.jp", "role": ["viewer"]}, "role"),
         ({"email": "a@example.jp"}, "role"),
         ({"email": "a@example.jp", "role": "viewer", "is_superuser": True}, "is_superuser"),
-        ({"email": "a@example.jp", "role": "viewer", "workspace": "00000000-0000-0000-0000-000000000000"},
-         "workspace"),
+        (
+            {"email": "a@example.jp", "role": "viewer", "workspace": "00000000-0000-0000-0000-000000000000"},
+            "workspace",
+        ),
     ],
 )
-def test_field_errors_name_the_field(world: World, client_as: Any, payload: dict[str, Any], field: str) -> None:
+def test_field_errors_name_the_field(
+    world: World, client_as: Any, payload: dict[str, Any], field: str
+) -> None:
     count = Membership.objects.count()
     error = _assert_error(client_as("admin").post(members_url(world), payload, format="json"), 400)
     assert field in error["fields"]

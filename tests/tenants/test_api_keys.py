@@ -18,7 +18,9 @@ def url(world: World, suffix: str = "") -> str:
 
 def test_issue_shows_secret_once_and_stores_only_a_hash(world: World, client_as: Any) -> None:
     client = client_as("admin")
-    response = client.post(url(world), {"name": "BI", "scopes": ["kpi:read", "checklist:read"]}, format="json")
+    response = client.post(
+        url(world), {"name": "BI", "scopes": ["kpi:read", "checklist:read"]}, format="json"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     secret = body["key"]
@@ -81,7 +83,9 @@ def test_revoked_key_is_refused_at_once(world: World, client_as: Any) -> None:
 
 
 def test_expired_key_is_refused(world: World, client_as: Any) -> None:
-    WorkspaceApiKey.objects.filter(pk=world.a.api_key.pk).update(expiry_date=timezone.now() - dt.timedelta(minutes=1))
+    WorkspaceApiKey.objects.filter(pk=world.a.api_key.pk).update(
+        expiry_date=timezone.now() - dt.timedelta(minutes=1)
+    )
     assert client_as("api_key").get(f"/api/v1/workspaces/{world.a.workspace.id}/").status_code == 401
 
 
@@ -98,4 +102,7 @@ def test_wrong_scope_is_forbidden(world: World, key_client: Any) -> None:
     assert client.get(f"/api/v1/workspaces/{world.a.workspace.id}/").status_code == 200
     assert client.get(f"/api/v1/workspaces/{world.a.workspace.id}/memberships/").status_code == 403
     assert client.get(f"/api/v1/workspaces/{world.a.workspace.id}/audit-events/").status_code == 403
-    assert client.patch(f"/api/v1/workspaces/{world.a.workspace.id}/", {"name": "x"}, format="json").status_code == 403
+    assert (
+        client.patch(f"/api/v1/workspaces/{world.a.workspace.id}/", {"name": "x"}, format="json").status_code
+        == 403
+    )

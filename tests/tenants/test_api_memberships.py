@@ -38,7 +38,9 @@ def test_invite_new_person_creates_account_sends_mail_and_audits(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as("admin").post(
-            url(world), {"email": "Tanaka@Example.co.jp", "role": "manager", "full_name": "田中 一郎"}, format="json"
+            url(world),
+            {"email": "Tanaka@Example.co.jp", "role": "manager", "full_name": "田中 一郎"},
+            format="json",
         )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -56,7 +58,9 @@ def test_invite_new_person_creates_account_sends_mail_and_audits(
 
 def test_invite_existing_person_links_account(world: World, client_as: Any) -> None:
     existing = UserFactory(email="known@example.jp")
-    response = client_as("admin").post(url(world), {"email": "known@example.jp", "role": "viewer"}, format="json")
+    response = client_as("admin").post(
+        url(world), {"email": "known@example.jp", "role": "viewer"}, format="json"
+    )
     assert response.status_code == 201
     assert Membership.objects.get(workspace=world.a.workspace, user=existing).role == WorkspaceRole.VIEWER
     assert response.json()["pending"] is False
@@ -71,8 +75,15 @@ def test_inviting_a_member_twice_is_a_conflict(world: World, client_as: Any) -> 
 
 @pytest.mark.parametrize(
     ("actor", "status"),
-    [("admin", 201), ("consultant", 201), ("firm_owner", 201), ("manager", 403), ("sales_rep", 403),
-     ("viewer", 403), ("api_key", 403)],
+    [
+        ("admin", 201),
+        ("consultant", 201),
+        ("firm_owner", 201),
+        ("manager", 403),
+        ("sales_rep", 403),
+        ("viewer", 403),
+        ("api_key", 403),
+    ],
 )
 def test_who_may_invite(world: World, client_as: Any, actor: str, status: int) -> None:
     response = client_as(actor).post(url(world), {"email": "new@example.jp", "role": "viewer"}, format="json")
@@ -82,14 +93,17 @@ def test_who_may_invite(world: World, client_as: Any, actor: str, status: int) -
 
 def test_client_admin_cannot_assign_a_consultant(world: World, client_as: Any) -> None:
     firm_colleague = UserFactory(firm=world.a.firm, firm_role=FirmRole.CONSULTANT)
-    response = client_as("admin").post(url(world), {"email": firm_colleague.email, "role": "consultant"}, format="json")
+    response = client_as("admin").post(
+        url(world), {"email": firm_colleague.email, "role": "consultant"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "role_not_assignable"
 
 
 def test_consultant_must_belong_to_the_firm(world: World, client_as: Any) -> None:
-    response = client_as("consultant").post(url(world), {"email": "outsider@example.jp", "role": "consultant"},
-                                            format="json")
+    response = client_as("consultant").post(
+        url(world), {"email": "outsider@example.jp", "role": "consultant"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "not_firm_member"
     assert not User.objects.filter(email="outsider@example.jp").exists()
@@ -97,8 +111,9 @@ def test_consultant_must_belong_to_the_firm(world: World, client_as: Any) -> Non
 
 def test_firm_owner_assigns_a_firm_consultant(world: World, client_as: Any) -> None:
     colleague = UserFactory(firm=world.a.firm, firm_role=FirmRole.CONSULTANT)
-    response = client_as("firm_owner").post(url(world), {"email": colleague.email, "role": "consultant"},
-                                            format="json")
+    response = client_as("firm_owner").post(
+        url(world), {"email": colleague.email, "role": "consultant"}, format="json"
+    )
     assert response.status_code == 201
     assert client_as("anonymous").get(url(world)).status_code == 401
 
@@ -111,7 +126,10 @@ def test_change_role_and_audit(world: World, client_as: Any) -> None:
     assert membership.role == WorkspaceRole.MANAGER
     with workspace_context(world.a.workspace.id):
         event = AuditEvent.objects.get(action="membership.role_changed")
-    assert event.changes == {"email": world.a.users["viewer"].email, "role": {"from": "viewer", "to": "manager"}}
+    assert event.changes == {
+        "email": world.a.users["viewer"].email,
+        "role": {"from": "viewer", "to": "manager"},
+    }
 
 
 def test_manager_cannot_change_roles(world: World, client_as: Any) -> None:

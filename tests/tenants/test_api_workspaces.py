@@ -23,8 +23,16 @@ def test_detail_shows_settings_with_japanese_defaults(world: World, client_as: A
 
 @pytest.mark.parametrize(
     ("actor", "status"),
-    [("admin", 200), ("consultant", 200), ("firm_owner", 200), ("manager", 403), ("sales_rep", 403),
-     ("viewer", 403), ("api_key", 403), ("anonymous", 401)],
+    [
+        ("admin", 200),
+        ("consultant", 200),
+        ("firm_owner", 200),
+        ("manager", 403),
+        ("sales_rep", 403),
+        ("viewer", 403),
+        ("api_key", 403),
+        ("anonymous", 401),
+    ],
 )
 def test_settings_change_by_role(world: World, client_as: Any, actor: str, status: int) -> None:
     response = client_as(actor).patch(url(world), {"fiscal_year_start_month": 1}, format="json")

@@ -36,12 +36,16 @@ def test_write_takes_the_workspace_from_context(world: World) -> None:
 
 def test_write_into_another_workspace_is_refused(world: World) -> None:
     with workspace_context(world.a.workspace.id), pytest.raises(WorkspaceScopeError):
-        AuditEvent(workspace=world.b.workspace, actor_label="x", action="x", target_type="x", target_id="1").save()
+        AuditEvent(
+            workspace=world.b.workspace, actor_label="x", action="x", target_type="x", target_id="1"
+        ).save()
 
 
 def test_write_without_context_is_refused(world: World) -> None:
     with pytest.raises(WorkspaceScopeError):
-        AuditEvent(workspace=world.a.workspace, actor_label="x", action="x", target_type="x", target_id="1").save()
+        AuditEvent(
+            workspace=world.a.workspace, actor_label="x", action="x", target_type="x", target_id="1"
+        ).save()
 
 
 def test_nesting_another_workspace_is_refused(world: World) -> None:

@@ -23,7 +23,9 @@ def _scalar(sql: str, params: list[Any] | None = None) -> Any:
 
 def test_application_role_is_not_superuser_owner_or_bypassrls(db: Any) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        cursor.execute(
+            "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        )
         user, is_super, bypass = cursor.fetchone()
     assert user == "ikkan_app"
     assert not is_super and not bypass
@@ -42,10 +44,13 @@ def test_every_tenant_table_has_forced_rls_and_a_policy(db: Any) -> None:
             enabled, forced = cursor.fetchone()
         assert enabled and forced, table
         assert _scalar("SELECT count(*) FROM pg_policies WHERE tablename = %s", [table]) >= 1, table
-        assert _scalar(
-            "SELECT is_nullable FROM information_schema.columns WHERE table_name = %s AND column_name = 'workspace_id'",
-            [table],
-        ) == "NO", table
+        assert (
+            _scalar(
+                "SELECT is_nullable FROM information_schema.columns WHERE table_name = %s AND column_name = 'workspace_id'",
+                [table],
+            )
+            == "NO"
+        ), table
 
 
 def test_raw_sql_without_a_filter_sees_only_the_current_workspace(world: World) -> None:
@@ -72,14 +77,13 @@ def test_no_workspace_means_no_rows(world: World) -> None:
 def test_cannot_write_into_another_workspace_even_with_raw_sql(world: World) -> None:
     a, b = world.a.workspace.id, world.b.workspace.id
     with workspace_context(a):
-        with pytest.raises(DatabaseError), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO tenants_auditevent (id, created_at, updated_at, workspace_id, actor_label, action,"
-                    " target_type, target_id, changes, actor_api_key_prefix)"
-                    " VALUES (gen_random_uuid(), now(), now(), %s, 'x', 'x', 'x', 'x', '{}', '')",
-                    [b],
-                )
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO tenants_auditevent (id, created_at, updated_at, workspace_id, actor_label, action,"
+                " target_type, target_id, changes, actor_api_key_prefix)"
+                " VALUES (gen_random_uuid(), now(), now(), %s, 'x', 'x', 'x', 'x', '{}', '')",
+                [b],
+            )
         updated = _update_all()
     with workspace_context(b):
         assert _scalar("SELECT count(*) FROM tenants_auditevent WHERE actor_label = 'hijacked'") == 0
