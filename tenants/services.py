@@ -132,8 +132,16 @@ def _check_role_assignable(*, principal: Principal, role: WorkspaceRole, user: U
         raise ServiceError("invalid_role", _("Unknown role."), field="role")
 
 
-def _invitation_send(*, user: User, workspace: Workspace, inviter: Actor) -> None:
+def invitation_send(*, workspace_id: Any, membership_id: Any, inviter_label: str) -> None:
     """E-mail the invitee; a new user gets a link to choose a password (Django's reset token)."""
+    membership = (
+        Membership.objects.select_related("user", "workspace")
+        .filter(id=membership_id, workspace_id=workspace_id)
+        .first()
+    )
+    if membership is None:  # removed before the mail went out: nothing to send
+        return
+    user, workspace = membership.user, membership.workspace
     with translation.override(user.language):
         login_url = settings.SITE_URL + reverse("login")
         if user.has_usable_password():
@@ -145,7 +153,7 @@ def _invitation_send(*, user: User, workspace: Workspace, inviter: Actor) -> Non
         subject = _("You have been invited to %(workspace)s on Ikkan") % {"workspace": workspace.name}
         body = _(
             "%(inviter)s invited you to the workspace %(workspace)s.\n\nOpen this link to sign in:\n%(link)s\n"
-        ) % {"inviter": inviter.label, "workspace": workspace.name, "link": link}
+        ) % {"inviter": inviter_label, "workspace": workspace.name, "link": link}
     send_mail(subject, body, None, [user.email])
 
 
@@ -174,7 +182,9 @@ def membership_invite(
             target_id=membership.id,
             changes={"email": email, "role": _role_key(role)},
         )
-    transaction.on_commit(lambda: _invitation_send(user=user, workspace=workspace, inviter=actor))
+    from tenants.tasks import invitation_send_task
+
+    invitation_send_task.delay_on_commit(str(workspace.id), str(membership.id), actor.label)
     return membership
 
 

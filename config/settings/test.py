@@ -17,3 +17,7 @@ STORAGES = {
 # Keys of this run only, so runs sharing a Redis never see each other's throttles or locks.
 CACHES["default"]["KEY_PREFIX"] = f"ikkan-test-{os.getpid()}"  # noqa: F405
 DATABASE_APP_ROLE_CAN_TRUNCATE = True
+# Service tests run tasks inline; tests/integration/test_broker.py sends them through the real broker
+# (Redis when REDIS_URL is set, else Celery's in-memory transport) to a live worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
