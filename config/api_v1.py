@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from kpi.api import urls as kpi_urls
 from tenants.api import urls as tenants_urls
 from tenants.api.views import WorkspaceListView
 
@@ -9,6 +10,7 @@ app_name = "api-v1"
 
 workspace_urlpatterns = [
     *tenants_urls.workspace_urlpatterns,
+    *kpi_urls.workspace_urlpatterns,
 ]
 
 urlpatterns = [

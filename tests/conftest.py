@@ -43,6 +43,10 @@ class Side:
     memberships: dict[str, Membership] = field(default_factory=dict)
     api_key: WorkspaceApiKey | None = None
     api_key_secret: str = ""
+    plan: Any = None
+    kgi: Any = None
+    ksf: Any = None
+    kpi: Any = None
 
     def principal(self, role: str) -> Any:
         from tenants.access import principal_for_user
@@ -76,6 +80,7 @@ def _side(firm: Firm, name: str, consultant: User) -> Side:
     side.api_key, side.api_key_secret = services.api_key_issue(
         principal=admin, name=f"{name} partner", scopes=[s.value for s in Scope]
     )
+    _kpi_plan(side, name)
     # Something in the audit trail of each workspace.
     with workspace_context(workspace.id):
         services.audit_event_record(
@@ -86,6 +91,47 @@ def _side(firm: Firm, name: str, consultant: User) -> Side:
             changes={"note": name},
         )
     return side
+
+
+def _kpi_plan(side: Side, name: str) -> None:
+    """A small plan: KGI revenue, one KSF, the win rate KPI with a target and a day of actuals."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from kpi import services as kpi_services
+    from kpi.models import Metric
+
+    actor = services.Actor.of(side.principal("admin"))
+    with workspace_context(side.workspace.id):
+        plan = kpi_services.plan_create(actor=actor, fiscal_year=2026, name=f"{name} plan")
+        kgi = kpi_services.node_create(
+            actor=actor,
+            plan=plan,
+            kind="kgi",
+            key="revenue",
+            name_ja=f"売上 {name}",
+            formula="won_amount",
+            unit="jpy",
+            target_value=Decimal(100_000_000),
+        )
+        ksf = kpi_services.node_create(actor=actor, plan=plan, kind="ksf", key="new_business", name_ja="新規獲得",
+                                       parent=kgi)  # fmt: skip
+        kpi = kpi_services.node_create(
+            actor=actor,
+            plan=plan,
+            kind="kpi",
+            key="win_rate",
+            name_ja="受注率",
+            parent=ksf,
+            formula="wins / meetings * 100",
+            unit="percent",
+            target_value=Decimal(25),
+            owner=side.memberships["manager"],
+        )
+        kpi_services.target_cascade(actor=actor, node=kpi, workspace=side.workspace)
+        kpi_services.actual_record(actor=actor, metric=Metric.objects.get(key="wins"), date=dt.date(2026, 5, 7),
+                                   value=Decimal(3))  # fmt: skip
+        side.plan, side.kgi, side.ksf, side.kpi = plan, kgi, ksf, kpi
 
 
 @pytest.fixture

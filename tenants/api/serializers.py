@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from tenants.models import AuditEvent, Membership, Workspace, WorkspaceApiKey
@@ -157,3 +158,23 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
         model = AuditEvent
         fields = ("id", "created_at", "actor", "action", "target_type", "target_id", "changes")
         read_only_fields = fields
+
+
+class WorkspaceRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id that is looked up only inside the request's workspace: another tenant's id is 'not found'."""
+
+    def __init__(self, model: type, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        workspace = self.context["view"].workspace
+        manager = getattr(self.model, "all_workspaces", self.model._default_manager)
+        return manager.filter(workspace_id=workspace.id)
+
+
+class WorkspaceRelatedFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = WorkspaceRelatedField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, str]:
+        return {"type": "string", "format": "uuid"}

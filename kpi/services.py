@@ -1,0 +1,330 @@
+"""Write paths of the KPI design engine. Each runs in the workspace in context and owns its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kpi.catalog import BASE_METRICS
+from kpi.formulas import FormulaError, dependency_order, parse_formula, validate_formula
+from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
+from kpi.planning.calendar import PlanningError, periods_in
+from kpi.planning.cascade import cascade, cascade_ratio
+from tenants.context import require_workspace_id
+from tenants.db import uuid7
+from tenants.errors import ServiceError
+from tenants.models import Membership, Workspace
+from tenants.services import Actor, audit_event_record
+
+NODE_FIELDS = (
+    "key", "name_ja", "name_en", "definition", "formula", "unit", "direction", "indicator", "department",
+    "owner", "cadence", "data_source", "target_value", "position", "parent",
+)  # fmt: skip
+ALLOWED_PARENT = {
+    KpiNode.Kind.KSF: {KpiNode.Kind.KGI},
+    KpiNode.Kind.KPI: {KpiNode.Kind.KSF, KpiNode.Kind.KPI},
+}
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "ja").startswith("en") else "ja"
+
+
+def _formula_error(exc: FormulaError, field: str = "formula") -> ServiceError:
+    return ServiceError(f"formula_{exc.code}", exc.message(_lang()), field=field)
+
+
+# --- Metrics ---------------------------------------------------------------------------------
+
+
+def metric_catalogue_install() -> int:
+    """Give the workspace in context the standard base metrics it does not have yet."""
+    existing = set(Metric.objects.values_list("key", flat=True))
+    created = [
+        Metric(
+            key=m.key,
+            name_ja=m.name_ja,
+            name_en=m.name_en,
+            unit=m.unit,
+            definition=m.definition_ja,
+            from_catalogue=True,
+            workspace_id=require_workspace_id(),
+        )
+        for m in BASE_METRICS.values()
+        if m.key not in existing
+    ]
+    for metric in created:
+        metric.save()
+    return len(created)
+
+
+@transaction.atomic
+def metric_create(*, actor: Actor, key: str, name_ja: str, name_en: str = "", unit: str = "count",
+                  definition: str = "") -> Metric:  # fmt: skip
+    if Metric.objects.filter(key=key).exists():
+        raise ServiceError("key_taken", _("This key is already used."), field="key")
+    metric = Metric.objects.create(
+        key=key, name_ja=name_ja, name_en=name_en, unit=unit, definition=definition
+    )
+    audit_event_record(actor=actor, action="metric.created", target_type="metric", target_id=metric.id,
+                       changes={"key": key})  # fmt: skip
+    return metric
+
+
+# --- Plans -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, actor: Actor, fiscal_year: int, name: str) -> KpiPlan:
+    metric_catalogue_install()
+    last = KpiPlan.objects.filter(fiscal_year=fiscal_year).aggregate(v=Max("version"))["v"] or 0
+    plan = KpiPlan.objects.create(fiscal_year=fiscal_year, version=last + 1, name=name)
+    audit_event_record(actor=actor, action="kpi_plan.created", target_type="kpi_plan", target_id=plan.id,
+                       changes={"fiscal_year": fiscal_year, "version": plan.version})  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def plan_activate(*, actor: Actor, plan: KpiPlan) -> KpiPlan:
+    plan = KpiPlan.objects.select_for_update().get(id=plan.id)
+    if plan.status == KpiPlan.Status.ARCHIVED:
+        raise ServiceError("plan_archived", _("An archived plan version cannot be activated again."))
+    KpiPlan.objects.filter(fiscal_year=plan.fiscal_year, status=KpiPlan.Status.ACTIVE).exclude(
+        id=plan.id
+    ).update(status=KpiPlan.Status.ARCHIVED)
+    plan.status = KpiPlan.Status.ACTIVE
+    plan.save(update_fields=["status", "updated_at"])
+    audit_event_record(actor=actor, action="kpi_plan.activated", target_type="kpi_plan", target_id=plan.id)
+    return plan
+
+
+@transaction.atomic
+def plan_replan(*, actor: Actor, plan: KpiPlan, name: str | None = None) -> KpiPlan:
+    """A new draft version with a copy of the tree and targets; the old version stays readable as it was."""
+    source = KpiPlan.objects.select_for_update().get(id=plan.id)
+    new = plan_create(actor=actor, fiscal_year=source.fiscal_year, name=name or source.name)
+    new.replaces = source
+    new.save(update_fields=["replaces", "updated_at"])
+    copies: dict[Any, KpiNode] = {}
+    for node in KpiNode.objects.filter(plan=source).order_by("created_at"):
+        old_id, parent_id = node.id, node.parent_id
+        node.id = uuid7()  # a new row with the same fields
+        node._state.adding = True
+        node.plan = new
+        node.parent = copies[parent_id] if parent_id else None
+        node.save()
+        copies[old_id] = node
+    for target in KpiTarget.objects.filter(node__plan=source):
+        KpiTarget.objects.create(
+            node=copies[target.node_id],
+            period_kind=target.period_kind,
+            period_start=target.period_start,
+            period_end=target.period_end,
+            value=target.value,
+        )
+    audit_event_record(actor=actor, action="kpi_plan.replanned", target_type="kpi_plan", target_id=new.id,
+                       changes={"from_version": source.version, "to_version": new.version})  # fmt: skip
+    return new
+
+
+# --- Tree ------------------------------------------------------------------------------------
+
+
+def _locked_plan(plan: KpiPlan) -> KpiPlan:
+    """Edits of one plan are serialised: the plan row is locked for the transaction."""
+    locked = KpiPlan.objects.select_for_update().get(id=plan.id)
+    if not locked.is_editable:
+        raise ServiceError("plan_archived", _("This plan version is archived; re-plan to change it."))
+    return locked
+
+
+def _check_tree(*, node: KpiNode, plan: KpiPlan) -> None:
+    if node.kind == KpiNode.Kind.KGI:
+        if node.parent_id is not None:
+            raise ServiceError("kgi_has_parent", _("The KGI is the root and has no parent."), field="parent")
+        if KpiNode.objects.filter(plan=plan, kind=KpiNode.Kind.KGI).exclude(id=node.id).exists():
+            raise ServiceError("second_kgi", _("A plan has exactly one KGI."), field="kind")
+        return
+    parent = node.parent
+    if parent is None:
+        raise ServiceError("parent_required", _("KSFs and KPIs need a parent."), field="parent")
+    if parent.plan_id != plan.id:
+        raise ServiceError("parent_other_plan", _("The parent belongs to another plan."), field="parent")
+    if parent.kind not in ALLOWED_PARENT[KpiNode.Kind(node.kind)]:
+        raise ServiceError(
+            "parent_kind",
+            _("A KSF sits under the KGI; a KPI sits under a KSF or another KPI."),
+            field="parent",
+        )
+    # No cycles: walking up from the new parent must never meet the node itself.
+    seen = {node.id}
+    ancestor: KpiNode | None = parent
+    while ancestor is not None:
+        if ancestor.id in seen:
+            raise ServiceError(
+                "tree_cycle", _("A node cannot be moved under its own descendant."), field="parent"
+            )
+        seen.add(ancestor.id)
+        ancestor = ancestor.parent
+
+
+def _check_formula(*, node: KpiNode, plan: KpiPlan) -> None:
+    if not node.formula:
+        return
+    metric_keys = set(Metric.objects.values_list("key", flat=True))
+    others = {n.key: n for n in KpiNode.objects.filter(plan=plan).exclude(id=node.id).exclude(formula="")}
+    known = metric_keys | set(others) | set(KpiNode.objects.filter(plan=plan).values_list("key", flat=True))
+    known.discard(node.key)
+    try:
+        formula = validate_formula(node.formula, known_names=known, key=node.key)
+        formulas = {k: parse_formula(n.formula) for k, n in others.items() if n.key not in metric_keys}
+        formulas[node.key] = formula
+        dependency_order(formulas, metric_keys | (known - set(formulas)))
+    except FormulaError as exc:
+        raise _formula_error(exc) from exc
+
+
+def _owner_check(owner: Membership | None) -> None:
+    if owner is not None and owner.workspace_id != require_workspace_id():
+        raise ServiceError(
+            "owner_not_member", _("The owner must be a member of this workspace."), field="owner"
+        )
+
+
+@transaction.atomic
+def node_create(*, actor: Actor, plan: KpiPlan, kind: str, **fields: Any) -> KpiNode:
+    plan = _locked_plan(plan)
+    if KpiNode.objects.filter(plan=plan, key=fields.get("key")).exists():
+        raise ServiceError("key_taken", _("This key is already used in the plan."), field="key")
+    node = KpiNode(plan=plan, kind=kind, **fields)
+    _owner_check(node.owner)
+    _check_tree(node=node, plan=plan)
+    _check_formula(node=node, plan=plan)
+    node.save()
+    audit_event_record(actor=actor, action="kpi_node.created", target_type="kpi_node", target_id=node.id,
+                       changes={"key": node.key, "kind": kind})  # fmt: skip
+    return node
+
+
+@transaction.atomic
+def node_update(*, actor: Actor, node: KpiNode, **changes: Any) -> KpiNode:
+    plan = _locked_plan(node.plan)
+    node = KpiNode.objects.select_related("parent").get(id=node.id)
+    diff = {}
+    for field, value in changes.items():
+        old = getattr(node, field)
+        if old != value:
+            diff[field] = {
+                "from": str(old) if old is not None else None,
+                "to": str(value) if value is not None else None,
+            }
+            setattr(node, field, value)
+    if not diff:
+        return node
+    if "key" in diff and KpiNode.objects.filter(plan=plan, key=node.key).exclude(id=node.id).exists():
+        raise ServiceError("key_taken", _("This key is already used in the plan."), field="key")
+    _owner_check(node.owner)
+    _check_tree(node=node, plan=plan)
+    _check_formula(node=node, plan=plan)
+    node.save()
+    audit_event_record(actor=actor, action="kpi_node.updated", target_type="kpi_node", target_id=node.id,
+                       changes=diff)  # fmt: skip
+    return node
+
+
+@transaction.atomic
+def node_delete(*, actor: Actor, node: KpiNode) -> None:
+    _locked_plan(node.plan)
+    referenced_by = [
+        n.key for n in KpiNode.objects.filter(plan=node.plan).exclude(id=node.id).exclude(formula="")
+        if node.key in parse_formula(n.formula).references
+    ]  # fmt: skip
+    if referenced_by:
+        raise ServiceError(
+            "node_in_use",
+            _("Other KPIs' formulas use this key: %(keys)s") % {"keys": ", ".join(referenced_by)},
+        )
+    audit_event_record(actor=actor, action="kpi_node.deleted", target_type="kpi_node", target_id=node.id,
+                       changes={"key": node.key})  # fmt: skip
+    node.delete()
+
+
+# --- Targets ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_cascade(
+    *,
+    actor: Actor,
+    node: KpiNode,
+    workspace: Workspace,
+    mode: str = "even",
+    weights: Sequence[Decimal] | None = None,
+) -> list[KpiTarget]:
+    """Write the node's annual target and its months; months always sum back to the year (ratios copy)."""
+    _locked_plan(node.plan)
+    if node.target_value is None:
+        raise ServiceError("no_target", _("Set the node's annual target first."), field="target_value")
+    months = periods_in(node.plan.fiscal_year, workspace.fiscal_year_start_month, "month")
+    try:
+        if node.unit == "percent":
+            allocations = cascade_ratio(node.target_value, months)
+        else:
+            quantum = Decimal(1) if node.unit in {"count", "jpy"} else Decimal("0.01")
+            allocations = cascade(node.target_value, months, mode, weights=weights, quantum=quantum)
+    except PlanningError as exc:
+        raise ServiceError(
+            exc.code, exc.message_en if _lang() == "en" else exc.message_ja, field="weights"
+        ) from exc
+    KpiTarget.objects.filter(node=node).delete()
+    year_start, year_end = months[0].start, months[-1].end
+    targets = [
+        KpiTarget.objects.create(
+            node=node,
+            period_kind=KpiTarget.PeriodKind.FISCAL_YEAR,
+            period_start=year_start,
+            period_end=year_end,
+            value=node.target_value,
+        )
+    ]
+    for allocation in allocations:
+        targets.append(
+            KpiTarget.objects.create(
+                node=node,
+                period_kind=KpiTarget.PeriodKind.MONTH,
+                period_start=allocation.period.start,
+                period_end=allocation.period.end,
+                value=allocation.value,
+            )
+        )
+    audit_event_record(actor=actor, action="kpi_target.cascaded", target_type="kpi_node", target_id=node.id,
+                       changes={"mode": mode, "annual": str(node.target_value)})  # fmt: skip
+    return targets
+
+
+# --- Actuals ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def actual_record(
+    *,
+    actor: Actor,
+    metric: Metric,
+    date: dt.date,
+    value: Decimal,
+    owner: Membership | None = None,
+    source: str = MetricActual.Source.MANUAL,
+) -> tuple[MetricActual, bool]:
+    """Idempotent by (metric, date, owner): writing the same key again replaces the value."""
+    _owner_check(owner)
+    actual, created = MetricActual.objects.select_for_update().update_or_create(
+        metric=metric, date=date, owner=owner, defaults={"value": value, "source": source}
+    )
+    return actual, created
