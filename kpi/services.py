@@ -179,13 +179,19 @@ def _check_formula(*, node: KpiNode, plan: KpiPlan) -> None:
     if not node.formula:
         return
     metric_keys = set(Metric.objects.values_list("key", flat=True))
+    # A KPI named after a base metric (``appointments``) reads that metric: its own key is not a cycle.
+    reads_metric = node.key in metric_keys
     others = {n.key: n for n in KpiNode.objects.filter(plan=plan).exclude(id=node.id).exclude(formula="")}
-    known = metric_keys | set(others) | set(KpiNode.objects.filter(plan=plan).values_list("key", flat=True))
-    known.discard(node.key)
+    known = metric_keys | set(
+        KpiNode.objects.filter(plan=plan).exclude(id=node.id).values_list("key", flat=True)
+    )
+    if not reads_metric:
+        known.discard(node.key)
     try:
-        formula = validate_formula(node.formula, known_names=known, key=node.key)
-        formulas = {k: parse_formula(n.formula) for k, n in others.items() if n.key not in metric_keys}
-        formulas[node.key] = formula
+        formula = validate_formula(node.formula, known_names=known, key=None if reads_metric else node.key)
+        formulas = {k: parse_formula(n.formula) for k, n in others.items() if k not in metric_keys}
+        if not reads_metric:
+            formulas[node.key] = formula
         dependency_order(formulas, metric_keys | (known - set(formulas)))
     except FormulaError as exc:
         raise _formula_error(exc) from exc

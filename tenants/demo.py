@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tenants import services
+from tenants.context import workspace_context
 from tenants.models import Firm, Membership, User, Workspace
 from tenants.roles import FirmRole, WorkspaceRole
 
@@ -71,4 +72,8 @@ def demo_seed() -> list[DemoLogin]:
                 workspace=workspace, user=user, defaults={"role": role, "invited_by": consultant}
             )
             logins.append(DemoLogin(user.email, f"{WorkspaceRole(role).name.lower()} of {name}"))
+        from kpi.demo import demo_plan_seed  # the demo orchestrates the apps; tenants code never needs kpi
+
+        with workspace_context(workspace.id):
+            demo_plan_seed(workspace=workspace, actor=system)
     return logins

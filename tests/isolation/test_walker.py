@@ -50,7 +50,12 @@ def _snapshot(workspace: Workspace) -> dict[str, Any]:
 def _secrets_of(world: World) -> list[str]:
     """Strings that must never appear in an answer to A's actors."""
     b = world.b
-    ids = [str(b.workspace.id), CANARY_B, b.api_key.prefix, *(str(o.id) for o in (b.plan, b.kgi, b.ksf, b.kpi))]
+    ids = [
+        str(b.workspace.id),
+        CANARY_B,
+        b.api_key.prefix,
+        *(str(o.id) for o in (b.plan, b.kgi, b.ksf, b.kpi)),
+    ]
     ids += [str(m.id) for m in Membership.objects.filter(workspace=b.workspace)]
     ids += [m.user.email for m in Membership.objects.filter(workspace=b.workspace).select_related("user")]
     return ids

@@ -1,0 +1,54 @@
+"""The demo workspace's plan, built from the seeds' example (seed 004: KGI 100,000,000 JPY)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kpi import services
+from kpi.models import KpiPlan
+from tenants.models import Membership, Workspace
+from tenants.roles import WorkspaceRole
+from tenants.services import Actor
+
+
+def demo_plan_seed(*, workspace: Workspace, actor: Actor, fiscal_year: int = 2026) -> KpiPlan:
+    """KGI revenue -> KSF new business -> appointments, meetings, meeting rate, win rate, average deal.
+
+    Seed 004's reverse calculation: 100,000,000 JPY / 5,000,000 = 20 wins; at a 25% win rate 80 meetings;
+    at a 50% meeting rate 160 appointments. Must run inside the workspace's context.
+    """
+    existing = KpiPlan.objects.filter(fiscal_year=fiscal_year).first()
+    if existing is not None:
+        return existing
+    owners = {m.role: m for m in Membership.objects.filter(workspace=workspace)}
+    manager, rep = owners.get(WorkspaceRole.MANAGER), owners.get(WorkspaceRole.SALES_REP)
+    plan = services.plan_create(actor=actor, fiscal_year=fiscal_year, name="FY2026 売上1億円計画")
+    kgi = services.node_create(
+        actor=actor, plan=plan, kind="kgi", key="revenue", name_ja="年間売上", name_en="Annual revenue",
+        definition="当期に受注した案件の受注金額合計（税抜）。", formula="won_amount", unit="jpy",
+        indicator="lagging", target_value=Decimal(100_000_000), owner=owners.get(WorkspaceRole.ADMIN),
+        data_source="SFA", cadence="monthly",
+    )  # fmt: skip
+    ksf = services.node_create(
+        actor=actor, plan=plan, kind="ksf", key="new_business", name_ja="新規顧客の獲得",
+        name_en="New-customer acquisition", parent=kgi, owner=manager,
+    )  # fmt: skip
+    kpis = [
+        ("appointments", "アポ獲得数", "Appointments", "appointments", "count", "leading", 160, rep, "weekly"),
+        ("meetings", "商談数", "Meetings", "meetings", "count", "leading", 80, rep, "weekly"),
+        ("meeting_rate", "商談化率", "Meeting rate", "meetings / appointments * 100", "percent", "lagging", 50,
+         manager, "monthly"),
+        ("win_rate", "受注率", "Win rate", "wins / meetings * 100", "percent", "lagging", 25, manager, "monthly"),
+        ("avg_deal_size", "平均受注単価", "Average deal size", "won_amount / wins", "jpy", "lagging", 5_000_000,
+         manager, "monthly"),
+    ]  # fmt: skip
+    for key, name_ja, name_en, formula, unit, indicator, target, owner, cadence in kpis:
+        node = services.node_create(
+            actor=actor, plan=plan, kind="kpi", key=key, name_ja=name_ja, name_en=name_en, parent=ksf,
+            definition=f"{name_ja}（{formula}）。毎週の営業会議で確認する。", formula=formula, unit=unit,
+            indicator=indicator, target_value=Decimal(target), owner=owner, cadence=cadence,
+            department="営業部", data_source="SFA",
+        )  # fmt: skip
+        services.target_cascade(actor=actor, node=node, workspace=workspace, mode="working_days")
+    services.target_cascade(actor=actor, node=kgi, workspace=workspace, mode="even")
+    return services.plan_activate(actor=actor, plan=plan)
