@@ -1,0 +1,109 @@
+"""Benchmarks, each printed as a ratio against a baseline measured in the same run.
+
+    make bench                       # embedded default (SQLite)
+    DATABASE_URL=postgres://... make bench
+
+ingest: daily actuals written through ``kpi.services.actual_record`` (validation, idempotent upsert)
+against a raw ``executemany`` of the same rows into the same table, on a throwaway test database.
+formula: ``kpi.formulas.evaluate`` of the win-rate formula against the same arithmetic in plain Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from decimal import Decimal
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+
+def _timed(fn: object, *args: object) -> float:
+    start = time.perf_counter()
+    fn(*args)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def bench_formula(n: int = 50_000) -> None:
+    from kpi.formulas import evaluate, parse_formula
+
+    formula = parse_formula("wins / meetings * 100")
+    values = {"wins": Decimal(20), "meetings": Decimal(80)}
+
+    def ours() -> None:
+        for _ in range(n):
+            evaluate(formula, values)
+
+    def baseline() -> None:
+        for _ in range(n):
+            values["wins"] / values["meetings"] * 100
+
+    t_ours, t_base = _timed(ours), _timed(baseline)
+    print(f"formula  {n} evaluations: ours {n / t_ours:,.0f}/s, plain Decimal {n / t_base:,.0f}/s, "
+          f"ratio {t_ours / t_base:.1f}x slower")  # fmt: skip
+
+
+def bench_ingest(days: int = 2_000) -> None:
+    import django
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    django.setup()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        from kpi.models import Metric, MetricActual
+        from tenants.context import workspace_context
+        from tenants.demo import demo_seed
+        from tenants.models import Workspace
+        from tenants.services import Actor
+
+        demo_seed()
+        workspace = Workspace.objects.get(slug="alpha")
+        actor = Actor.system("bench")
+        start = dt.date(2020, 1, 1)
+        rows = [(start + dt.timedelta(days=i), Decimal(i % 17)) for i in range(days)]
+        from kpi.services import actual_record
+
+        with workspace_context(workspace.id):
+            metric = Metric.objects.get(key="calls")
+            raw_metric = Metric.objects.get(key="leads")
+
+            def ours() -> None:
+                for day, value in rows:
+                    actual_record(actor=actor, metric=metric, date=day, value=value)
+
+            fields = [MetricActual._meta.get_field(f) for f in
+                      ("id", "created_at", "updated_at", "workspace", "metric", "date", "value")]  # fmt: skip
+
+            def prep(*values: object) -> tuple[object, ...]:
+                return tuple(f.get_db_prep_value(v, connection) for f, v in zip(fields, values, strict=True))
+
+            def baseline() -> None:
+                table = MetricActual._meta.db_table
+                from tenants.db import uuid7
+
+                now = dt.datetime.now(dt.UTC)
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"INSERT INTO {table} (id, created_at, updated_at, workspace_id, metric_id, date, owner_id,"  # noqa: S608
+                        " value, source) VALUES (%s, %s, %s, %s, %s, %s, NULL, %s, 'api')",
+                        [
+                            prep(uuid7(), now, now, workspace.id, raw_metric.id, day, value)
+                            for day, value in rows
+                        ],
+                    )
+
+            t_base = _timed(baseline)
+            t_ours = _timed(ours)
+        print(f"ingest   {days} daily actuals on {connection.vendor}: actual_record {days / t_ours:,.0f} rows/s, "
+              f"raw executemany {days / t_base:,.0f} rows/s, ratio {t_ours / t_base:.1f}x slower")  # fmt: skip
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    bench_formula()
+    bench_ingest()
+    sys.exit(0)
