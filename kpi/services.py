@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kpi.catalog import BASE_METRICS
@@ -20,6 +19,7 @@ from kpi.planning.cascade import cascade, cascade_ratio
 from tenants.context import require_workspace_id
 from tenants.db import uuid7
 from tenants.errors import ServiceError
+from tenants.i18n import current_language, localized
 from tenants.models import Membership, Workspace
 from tenants.services import Actor, audit_event_record
 
@@ -33,12 +33,8 @@ ALLOWED_PARENT = {
 }
 
 
-def _lang() -> str:
-    return "en" if (translation.get_language() or "ja").startswith("en") else "ja"
-
-
 def _formula_error(exc: FormulaError, field: str = "formula") -> ServiceError:
-    return ServiceError(f"formula_{exc.code}", exc.message(_lang()), field=field)
+    return ServiceError(f"formula_{exc.code}", exc.message(current_language()), field=field)
 
 
 # --- Metrics ---------------------------------------------------------------------------------
@@ -286,9 +282,7 @@ def target_cascade(
             quantum = Decimal(1) if node.unit in {"count", "jpy"} else Decimal("0.01")
             allocations = cascade(node.target_value, months, mode, weights=weights, quantum=quantum)
     except PlanningError as exc:
-        raise ServiceError(
-            exc.code, exc.message_en if _lang() == "en" else exc.message_ja, field="weights"
-        ) from exc
+        raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en), field="weights") from exc
     KpiTarget.objects.filter(node=node).delete()
     year_start, year_end = months[0].start, months[-1].end
     targets = [

@@ -5,7 +5,6 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from django.utils import translation
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -22,11 +21,8 @@ from kpi.planning.calendar import fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.errors import ServiceError
+from tenants.i18n import current_language, localized
 from tenants.roles import Perm
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "ja").startswith("en") else "ja"
 
 
 def query_filter(
@@ -120,18 +116,17 @@ class PlanViewSet(
     @action(detail=True, methods=["get"])
     def check(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         result = selectors.plan_check_run(plan=self.get_object())
-        lang = _lang()
         return Response({
             "ok": not result.has_errors,
             "findings": [
-                {"level": f.level, "code": f.code, "message": f.message_en if lang == "en" else f.message_ja,
+                {"level": f.level, "code": f.code, "message": localized(f.message_ja, f.message_en),
                  "kpis": list(f.kpi_keys)}
                 for f in result.findings
             ],
             "kpis": [
                 {"key": r.key, "passed": r.passed, "checks": [
                     {"criterion": c.criterion, "passed": c.passed, "code": c.code,
-                     "reason": c.message_en if lang == "en" else c.message_ja} for c in r.checks]}
+                     "reason": localized(c.message_ja, c.message_en)} for c in r.checks]}
                 for r in result.smart_results
             ],
         })  # fmt: skip
@@ -288,7 +283,7 @@ class FormulaValidateView(_ToolView):
         try:
             formula = validate_formula(data["formula"], known_names=known)
         except FormulaError as exc:
-            return Response({"valid": False, "error": exc.to_dict(_lang())})
+            return Response({"valid": False, "error": exc.to_dict(current_language())})
         return Response({"valid": True, "references": sorted(formula.references)})
 
 
@@ -302,23 +297,20 @@ class ReverseCalculateView(_ToolView):
 
     def post(self, request: Request, workspace_id: Any) -> Response:
         data = _valid(s.ReverseInputSerializer, self, request.data)
-        lang = _lang()
         try:
             result = reverse_calculate(
                 kgi_target=data["kgi_target"], avg_deal_size=data["avg_deal_size"],
                 stages=[Stage(**stage) for stage in data["stages"]], periods=data["periods"],
             )  # fmt: skip
         except ReverseCalculationError as exc:
-            raise ServiceError(
-                exc.code, exc.message_en if lang == "en" else exc.message_ja, field="stages"
-            ) from exc
+            raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en), field="stages") from exc
         return Response({
             "defined": result.defined,
             "required": result.as_dict(),
-            "levels": [{**asdict(level), "name": level.name_en if lang == "en" else level.name_ja} for level in result.levels],
-            "undefined_reason": (result.undefined_reason.message_en if lang == "en" else result.undefined_reason.message_ja)
+            "levels": [{**asdict(level), "name": localized(level.name_ja, level.name_en)} for level in result.levels],
+            "undefined_reason": (localized(result.undefined_reason.message_ja, result.undefined_reason.message_en))
             if result.undefined_reason else None,
-            "rounding_rule": result.rounding_rule_en if lang == "en" else result.rounding_rule_ja,
+            "rounding_rule": localized(result.rounding_rule_ja, result.rounding_rule_en),
         })  # fmt: skip
 
 
@@ -330,15 +322,14 @@ class SolveView(_ToolView):
 
     def post(self, request: Request, workspace_id: Any) -> Response:
         data = _valid(s.SolveInputSerializer, self, request.data)
-        lang = _lang()
         try:
             result = solve_missing(**data)
         except ReverseCalculationError as exc:
-            raise ServiceError(exc.code, exc.message_en if lang == "en" else exc.message_ja) from exc
+            raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en)) from exc
         return Response({
             "status": result.status, "unknown": result.unknown, "value_exact": result.value_exact,
             "value_rounded": result.value_rounded, "wins_exact": result.wins_exact,
-            "undefined_reason": (result.undefined_reason.message_en if lang == "en" else result.undefined_reason.message_ja)
+            "undefined_reason": (localized(result.undefined_reason.message_ja, result.undefined_reason.message_en))
             if result.undefined_reason else None,
-            "rounding_rule": result.rounding_rule_en if lang == "en" else result.rounding_rule_ja,
+            "rounding_rule": localized(result.rounding_rule_ja, result.rounding_rule_en),
         })  # fmt: skip
