@@ -57,11 +57,9 @@ def bench_ingest(days: int = 2_000) -> None:
         from tenants.context import workspace_context
         from tenants.demo import demo_seed
         from tenants.models import Workspace
-        from tenants.services import Actor
 
         demo_seed()
         workspace = Workspace.objects.get(slug="alpha")
-        actor = Actor.system("bench")
         start = dt.date(2020, 1, 1)
         rows = [(start + dt.timedelta(days=i), Decimal(i % 17)) for i in range(days)]
         from kpi.services import actual_record
@@ -72,7 +70,7 @@ def bench_ingest(days: int = 2_000) -> None:
 
             def ours() -> None:
                 for day, value in rows:
-                    actual_record(actor=actor, metric=metric, date=day, value=value)
+                    actual_record(metric=metric, date=day, value=value)
 
             fields = [MetricActual._meta.get_field(f) for f in
                       ("id", "created_at", "updated_at", "workspace", "metric", "date", "value")]  # fmt: skip

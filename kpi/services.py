@@ -315,14 +315,16 @@ def target_cascade(
 @transaction.atomic
 def actual_record(
     *,
-    actor: Actor,
     metric: Metric,
     date: dt.date,
     value: Decimal,
     owner: Membership | None = None,
     source: str = MetricActual.Source.MANUAL,
 ) -> tuple[MetricActual, bool]:
-    """Idempotent by (metric, date, owner): writing the same key again replaces the value."""
+    """Idempotent by (metric, date, owner): writing the same key again replaces the value.
+
+    Not audited: actuals arrive by the thousand from syncs; ``source`` and ``updated_at`` say where from.
+    """
     _owner_check(owner)
     actual, created = MetricActual.objects.select_for_update().update_or_create(
         metric=metric, date=date, owner=owner, defaults={"value": value, "source": source}

@@ -59,6 +59,12 @@ def audit_event_record(
     )
 
 
+def _audit_in(workspace_id: Any, **event: Any) -> AuditEvent:
+    """Control-plane services audit into the workspace they changed (entering its context)."""
+    with workspace_context(workspace_id):
+        return audit_event_record(**event)
+
+
 # --- Workspaces ------------------------------------------------------------------------------
 
 WORKSPACE_SETTING_FIELDS = ("name", "fiscal_year_start_month", "time_zone", "currency")
@@ -71,14 +77,14 @@ def workspace_create(*, firm: Firm, name: str, slug: str, actor: Actor, **settin
     workspace = Workspace(firm=firm, name=name, slug=slug, **settings_)
     workspace.full_clean()
     workspace.save()
-    with workspace_context(workspace.id):
-        audit_event_record(
-            actor=actor,
-            action="workspace.created",
-            target_type="workspace",
-            target_id=workspace.id,
-            changes={"name": name, "slug": slug},
-        )
+    _audit_in(
+        workspace.id,
+        actor=actor,
+        action="workspace.created",
+        target_type="workspace",
+        target_id=workspace.id,
+        changes={"name": name, "slug": slug},
+    )
     return workspace
 
 
@@ -97,14 +103,14 @@ def workspace_settings_update(*, workspace: Workspace, actor: Actor, **changes: 
         return workspace
     workspace.full_clean()
     workspace.save(update_fields=[*diff, "updated_at"])
-    with workspace_context(workspace.id):
-        audit_event_record(
-            actor=actor,
-            action="workspace.settings_changed",
-            target_type="workspace",
-            target_id=workspace.id,
-            changes=diff,
-        )
+    _audit_in(
+        workspace.id,
+        actor=actor,
+        action="workspace.settings_changed",
+        target_type="workspace",
+        target_id=workspace.id,
+        changes=diff,
+    )
     return workspace
 
 
@@ -174,14 +180,14 @@ def membership_invite(
     membership = Membership.objects.create(
         workspace=workspace, user=user, role=role, invited_by=principal.user
     )
-    with workspace_context(workspace.id):
-        audit_event_record(
-            actor=actor,
-            action="membership.invited",
-            target_type="membership",
-            target_id=membership.id,
-            changes={"email": email, "role": _role_key(role)},
-        )
+    _audit_in(
+        workspace.id,
+        actor=actor,
+        action="membership.invited",
+        target_type="membership",
+        target_id=membership.id,
+        changes={"email": email, "role": _role_key(role)},
+    )
     from tenants.tasks import invitation_send_task
 
     invitation_send_task.delay_on_commit(str(workspace.id), str(membership.id), actor.label)
@@ -216,14 +222,14 @@ def membership_role_change(
     old = _role_key(membership.role)
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
-    with workspace_context(principal.workspace.id):
-        audit_event_record(
-            actor=Actor.of(principal),
-            action="membership.role_changed",
-            target_type="membership",
-            target_id=membership.id,
-            changes={"email": membership.user.email, "role": {"from": old, "to": _role_key(role)}},
-        )
+    _audit_in(
+        principal.workspace.id,
+        actor=Actor.of(principal),
+        action="membership.role_changed",
+        target_type="membership",
+        target_id=membership.id,
+        changes={"email": membership.user.email, "role": {"from": old, "to": _role_key(role)}},
+    )
     return membership
 
 
@@ -232,14 +238,14 @@ def membership_remove(*, principal: Principal, membership: Membership) -> None:
     membership = Membership.objects.select_for_update().get(id=membership.id, workspace=principal.workspace)
     _check_can_manage(principal=principal, membership=membership)
     _ensure_not_last_admin(membership)
-    with workspace_context(principal.workspace.id):
-        audit_event_record(
-            actor=Actor.of(principal),
-            action="membership.removed",
-            target_type="membership",
-            target_id=membership.id,
-            changes={"email": membership.user.email, "role": _role_key(membership.role)},
-        )
+    _audit_in(
+        principal.workspace.id,
+        actor=Actor.of(principal),
+        action="membership.removed",
+        target_type="membership",
+        target_id=membership.id,
+        changes={"email": membership.user.email, "role": _role_key(membership.role)},
+    )
     membership.delete()
 
 
@@ -266,14 +272,14 @@ def api_key_issue(
         created_by=principal.user,
         expiry_date=expiry_date,
     )
-    with workspace_context(principal.workspace.id):
-        audit_event_record(
-            actor=Actor.of(principal),
-            action="api_key.issued",
-            target_type="api_key",
-            target_id=api_key.prefix,
-            changes={"name": name, "scopes": normalised},
-        )
+    _audit_in(
+        principal.workspace.id,
+        actor=Actor.of(principal),
+        action="api_key.issued",
+        target_type="api_key",
+        target_id=api_key.prefix,
+        changes={"name": name, "scopes": normalised},
+    )
     return api_key, secret
 
 
@@ -285,14 +291,14 @@ def api_key_revoke(*, principal: Principal, api_key: WorkspaceApiKey) -> Workspa
         return api_key
     api_key.revoked = True
     api_key.save(update_fields=["revoked"])
-    with workspace_context(principal.workspace.id):
-        audit_event_record(
-            actor=Actor.of(principal),
-            action="api_key.revoked",
-            target_type="api_key",
-            target_id=api_key.prefix,
-            changes={"name": api_key.name},
-        )
+    _audit_in(
+        principal.workspace.id,
+        actor=Actor.of(principal),
+        action="api_key.revoked",
+        target_type="api_key",
+        target_id=api_key.prefix,
+        changes={"name": api_key.name},
+    )
     return api_key
 
 

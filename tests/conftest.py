@@ -60,7 +60,6 @@ class World:
     b: Side
     a2: Workspace
     firm_owner_a: User
-    consultant_ab: User
 
 
 def _side(firm: Firm, name: str, consultant: User) -> Side:
@@ -129,7 +128,7 @@ def _kpi_plan(side: Side, name: str) -> None:
             owner=side.memberships["manager"],
         )
         kpi_services.target_cascade(actor=actor, node=kpi, workspace=side.workspace)
-        kpi_services.actual_record(actor=actor, metric=Metric.objects.get(key="wins"), date=dt.date(2026, 5, 7),
+        kpi_services.actual_record(metric=Metric.objects.get(key="wins"), date=dt.date(2026, 5, 7),
                                    value=Decimal(3))  # fmt: skip
         side.plan, side.kgi, side.ksf, side.kpi = plan, kgi, ksf, kpi
 
@@ -144,9 +143,7 @@ def world(db: Any) -> World:
     b = _side(firm_b, f"Workspace {CANARY_B}", consultant_b)
     a2 = WorkspaceFactory(firm=firm_a, name="Workspace A2")
     firm_owner_a = UserFactory(firm=firm_a, firm_role=FirmRole.OWNER, is_staff=True)
-    # A consultant of firm B assigned to both B and another B-firm workspace: used to prove the URL decides.
-    consultant_ab = consultant_b
-    return World(a=a, b=b, a2=a2, firm_owner_a=firm_owner_a, consultant_ab=consultant_ab)
+    return World(a=a, b=b, a2=a2, firm_owner_a=firm_owner_a)
 
 
 @pytest.fixture

@@ -195,7 +195,6 @@ SPECTACULAR_SETTINGS = {
     },
     "SECURITY": [{"ApiKeyAuth": []}, {"cookieAuth": []}],
 }
-API_KEY_CUSTOM_HEADER = None
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kpi.models import (
@@ -93,6 +94,16 @@ class NodeUpdateSerializer(NodeInputSerializer):
         super().__init__(*args, partial=True, **kwargs)
         del self.fields["plan"]
         del self.fields["kind"]
+
+
+class PeriodQuerySerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The end is before the start.")]})
+        return attrs
 
 
 class CascadeInputSerializer(StrictInputSerializer):

@@ -137,19 +137,11 @@ class PlanViewSet(
         default_start, default_end = fiscal_year_range(
             plan.fiscal_year, self.workspace.fiscal_year_start_month
         )
-        params = serializers.Serializer()  # parse the two dates with DRF's own field rules
-        try:
-            start = serializers.DateField().to_internal_value(
-                request.query_params.get("start", default_start.isoformat())
-            )
-            end = serializers.DateField().to_internal_value(
-                request.query_params.get("end", default_end.isoformat())
-            )
-        except ValidationError as exc:
-            raise ValidationError({"start": exc.detail}) from exc
-        del params
-        if end < start:
-            raise ValidationError({"end": ["The end is before the start."]})
+        query = s.PeriodQuerySerializer(
+            data={"start": default_start, "end": default_end, **request.query_params.dict()}
+        )
+        query.is_valid(raise_exception=True)
+        start, end = query.validated_data["start"], query.validated_data["end"]
         values = selectors.kpi_values(plan=plan, start=start, end=end)
         return Response(
             {
@@ -255,7 +247,7 @@ class ActualViewSet(
     def create(self, request: Request, workspace_id: Any) -> Response:
         data = _valid(s.ActualInputSerializer, self, request.data)
         source = MetricActual.Source.API if self.principal.api_key else MetricActual.Source.MANUAL
-        actual, created = services.actual_record(actor=self.actor, source=source, **data)
+        actual, created = services.actual_record(source=source, **data)
         return Response(
             s.ActualOutputSerializer(actual).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -272,7 +264,6 @@ class _ToolView(WorkspaceScopedViewMixin, GenericAPIView):
 @extend_schema(tags=["kpi tools"], summary="Validate a formula", request=s.FormulaInputSerializer,
                examples=[OpenApiExample("Win rate", value={"formula": "wins / meetings * 100"})])  # fmt: skip
 class FormulaValidateView(_ToolView):
-    model = KpiPlan
     serializer_class = s.FormulaInputSerializer
 
     def post(self, request: Request, workspace_id: Any) -> Response:
@@ -292,7 +283,6 @@ class FormulaValidateView(_ToolView):
                    {"from_key": "meetings", "rate_key": "win_rate", "rate": "25", "to_key": "wins"},
                    {"from_key": "appointments", "rate_key": "meeting_rate", "rate": "50", "to_key": "meetings"}]})])  # fmt: skip
 class ReverseCalculateView(_ToolView):
-    model = KpiPlan
     serializer_class = s.ReverseInputSerializer
 
     def post(self, request: Request, workspace_id: Any) -> Response:
@@ -317,7 +307,6 @@ class ReverseCalculateView(_ToolView):
 @extend_schema(tags=["kpi tools"], summary="Solve the one missing driver", request=s.SolveInputSerializer,
                examples=[OpenApiExample("Seed 000", value={"revenue": "100000000", "top_volume": "1200", "rates": ["30", "20"], "avg_deal_size": None})])  # fmt: skip
 class SolveView(_ToolView):
-    model = KpiPlan
     serializer_class = s.SolveInputSerializer
 
     def post(self, request: Request, workspace_id: Any) -> Response:

@@ -219,3 +219,13 @@ def test_plan_check_reports_smart_and_counts(world: World, client_as: Any) -> No
     assert {c["criterion"] for c in win_rate["checks"]} == {"S", "M", "A", "R", "T"}
     relevant = next(c for c in win_rate["checks"] if c["criterion"] == "R")
     assert relevant["passed"] is True  # under a KSF under the KGI
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("start=2026-13-01", "start"), ("end=yesterday", "end"), ("start=2026-06-01&end=2026-05-01", "end")],
+)
+def test_values_period_errors_name_the_field(world: World, client_as: Any, query: str, field: str) -> None:
+    response = client_as("viewer").get(u(world, f"plans/{world.a.plan.id}/values/?{query}"))
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
