@@ -79,6 +79,8 @@ def metric_create(*, actor: Actor, key: str, name_ja: str, name_en: str = "", un
 
 @transaction.atomic
 def plan_create(*, actor: Actor, fiscal_year: int, name: str) -> KpiPlan:
+    # Versions are numbered per fiscal year: serialise plan creation in the workspace so two never collide.
+    Workspace.objects.select_for_update().filter(id=require_workspace_id()).first()
     metric_catalogue_install()
     last = KpiPlan.objects.filter(fiscal_year=fiscal_year).aggregate(v=Max("version"))["v"] or 0
     plan = KpiPlan.objects.create(fiscal_year=fiscal_year, version=last + 1, name=name)
