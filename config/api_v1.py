@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from checklist.api import urls as checklist_urls
 from kpi.api import urls as kpi_urls
 from tenants.api import urls as tenants_urls
 from tenants.api.views import WorkspaceListView
@@ -11,6 +12,7 @@ app_name = "api-v1"
 workspace_urlpatterns = [
     *tenants_urls.workspace_urlpatterns,
     *kpi_urls.workspace_urlpatterns,
+    *checklist_urls.workspace_urlpatterns,
 ]
 
 urlpatterns = [

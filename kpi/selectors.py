@@ -11,7 +11,21 @@ from django.db.models import Max, Sum
 
 from kpi.formulas import FormulaError, evaluate_all, parse_formula
 from kpi.models import KpiNode, KpiPlan, Metric, MetricActual
+from kpi.planning.calendar import fiscal_year_of
 from kpi.planning.smart import KpiSpec, PlanCheckResult, plan_check
+from tenants.models import Workspace
+
+
+def plan_current(*, workspace: Workspace, as_of: dt.date) -> KpiPlan | None:
+    """The plan a workspace works to on ``as_of``: the active version of that fiscal year, else the latest
+    active version, else the newest draft (a plan still being designed). Archived versions never count."""
+    fiscal_year = fiscal_year_of(as_of, workspace.fiscal_year_start_month)
+    plans = KpiPlan.objects.exclude(status=KpiPlan.Status.ARCHIVED)
+    return (
+        plans.filter(status=KpiPlan.Status.ACTIVE, fiscal_year=fiscal_year).first()
+        or plans.filter(status=KpiPlan.Status.ACTIVE).order_by("-fiscal_year").first()
+        or plans.filter(status=KpiPlan.Status.DRAFT).order_by("-fiscal_year", "-version").first()
+    )
 
 
 def plan_nodes(plan: KpiPlan) -> list[KpiNode]:

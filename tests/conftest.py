@@ -18,6 +18,7 @@ from tenants import services
 from tenants.context import workspace_context
 from tenants.models import Firm, Membership, User, Workspace, WorkspaceApiKey
 from tenants.roles import FirmRole, Scope, WorkspaceRole
+from tests.checklist import world_checklists, world_decisions, world_reviews
 from tests.factories.tenants import FirmFactory, MembershipFactory, UserFactory, WorkspaceFactory
 
 CANARY_B = "CANARY-B-7f3e"
@@ -47,6 +48,9 @@ class Side:
     kgi: Any = None
     ksf: Any = None
     kpi: Any = None
+    # Objects the checklist world seeders add (tests/checklist/world_*.py), by name; the walker and the
+    # leak check read them from here.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def principal(self, role: str) -> Any:
         from tenants.access import principal_for_user
@@ -80,6 +84,8 @@ def _side(firm: Firm, name: str, consultant: User) -> Side:
         principal=admin, name=f"{name} partner", scopes=[s.value for s in Scope]
     )
     _kpi_plan(side, name)
+    for seed in (world_checklists.seed, world_decisions.seed, world_reviews.seed):
+        seed(side)
     # Something in the audit trail of each workspace.
     with workspace_context(workspace.id):
         services.audit_event_record(

@@ -55,6 +55,7 @@ def _secrets_of(world: World) -> list[str]:
         CANARY_B,
         b.api_key.prefix,
         *(str(o.id) for o in (b.plan, b.kgi, b.ksf, b.kpi)),
+        *(str(o.id) for o in b.extra.values() if hasattr(o, "id")),
     ]
     ids += [str(m.id) for m in Membership.objects.filter(workspace=b.workspace)]
     ids += [m.user.email for m in Membership.objects.filter(workspace=b.workspace).select_related("user")]

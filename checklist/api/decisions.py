@@ -1,0 +1,5 @@
+"""API of the decisions capability (stub)."""
+
+from typing import Any
+
+urlpatterns: list[Any] = []

@@ -1,0 +1,3 @@
+"""Stub: filled in by the checklists work."""
+
+__all__: list[str] = []

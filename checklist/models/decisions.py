@@ -1,0 +1,3 @@
+"""Stub: filled in by the decisions work."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Rule evaluators over decision state (stub)."""
