@@ -17,7 +17,7 @@ from kpi.planning.calendar import fiscal_year_of, fiscal_year_range, period_cont
 from kpi.planning.pacing import evaluate_pace, period_progress
 from kpi.planning.sensitivity import Driver, SensitivityResult, sensitivity_analyse
 from kpi.planning.smart import KpiSpec, PlanCheckResult, plan_check
-from kpi.units import value_format
+from kpi.units import value_format, value_is_ratio
 from tenants.errors import ServiceError
 from tenants.i18n import localized
 from tenants.models import Workspace
@@ -233,11 +233,6 @@ class KpiStatus:
     message_en: str
 
 
-def _is_ratio(formula: Formula | None, unit: str) -> bool:
-    """A rate or a per-unit amount is compared as it stands; a sum of counts or yen is pro-rated."""
-    return unit == "percent" or (formula is not None and "/" in formula.source)
-
-
 def _base_references(key: str, formulas: dict[str, Formula], base: set[str]) -> set[str]:
     """The base metrics a node reads, through other nodes' formulas."""
     seen: set[str] = set()
@@ -304,21 +299,18 @@ def kpi_statuses(
     statuses = []
     for node in nodes:
         target = targets.get(node.id)
-        formula = formulas.get(node.key)
         has_data = bool(_base_references(node.key, formulas, set(totals)) & reported)
         actual = values.get(node.key) if has_data else None
         expected = attainment = None
         if target is None:
             status = "no_target"
-        elif actual is None:
-            status = "no_data"
         else:
             pace = evaluate_pace(
                 target,
                 actual,
                 period,
                 as_of,
-                aggregation="ratio" if _is_ratio(formula, node.unit) else "sum",
+                aggregation="ratio" if value_is_ratio(node.unit, node.formula) else "sum",
                 direction=node.direction,
                 at_risk_threshold=workspace.pace_at_risk_threshold,
                 behind_threshold=workspace.pace_behind_threshold,

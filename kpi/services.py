@@ -162,16 +162,21 @@ def _check_tree(*, node: KpiNode, plan: KpiPlan) -> None:
             _("A KSF sits under the KGI; a KPI sits under a KSF or another KPI."),
             field="parent",
         )
-    # No cycles: walking up from the new parent must never meet the node itself.
+    # No cycles: walking up from the new parent must never meet the node itself. The parents are read
+    # afresh under the plan lock: the parent object came from the request, before the lock, and a
+    # concurrent move committed since would otherwise go unseen.
+    parent_of = dict(KpiNode.objects.filter(plan=plan).values_list("id", "parent_id"))
+    if parent.id not in parent_of:
+        raise ServiceError("parent_gone", _("The parent no longer exists."), field="parent")
     seen = {node.id}
-    ancestor: KpiNode | None = parent
-    while ancestor is not None:
-        if ancestor.id in seen:
+    ancestor_id: Any = parent.id
+    while ancestor_id is not None:
+        if ancestor_id in seen:
             raise ServiceError(
                 "tree_cycle", _("A node cannot be moved under its own descendant."), field="parent"
             )
-        seen.add(ancestor.id)
-        ancestor = ancestor.parent
+        seen.add(ancestor_id)
+        ancestor_id = parent_of.get(ancestor_id)
 
 
 def _check_formula(*, node: KpiNode, plan: KpiPlan) -> None:

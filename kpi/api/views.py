@@ -24,6 +24,7 @@ from kpi.planning.calendar import PlanningError, fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
 from kpi.units import value_format
 from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.api.pagination import PeriodCursorPagination
 from tenants.api.renderers import CsvRenderer, MarkdownRenderer
 from tenants.errors import ServiceError
 from tenants.i18n import current_language, localized
@@ -258,12 +259,14 @@ class PlanViewSet(
         return definition_book.definition_book_build(plan=self.get_object(),
                                                      language=query["lang"] or current_language())  # fmt: skip
 
-    @action(detail=True, methods=["get"], url_path="definition-book.md", renderer_classes=[MarkdownRenderer])
+    @action(
+        detail=True, methods=["get"], url_path="definition-book/markdown", renderer_classes=[MarkdownRenderer]
+    )
     def definition_book_markdown(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         text = definition_book.definition_book_markdown(self._definition_book(request))
         return Response(text, content_type="text/markdown; charset=utf-8")
 
-    @action(detail=True, methods=["get"], url_path="definition-book.csv", renderer_classes=[CsvRenderer])
+    @action(detail=True, methods=["get"], url_path="definition-book/csv", renderer_classes=[CsvRenderer])
     def definition_book_csv(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         text = definition_book.definition_book_csv(self._definition_book(request))
         response = Response(text, content_type="text/csv; charset=utf-8")
@@ -350,11 +353,14 @@ class NodeViewSet(
 class TargetViewSet(WorkspaceScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     model = KpiTarget
     serializer_class = s.TargetOutputSerializer
+    pagination_class = PeriodCursorPagination
     permission_read = Perm.KPI_READ
     permission_write = Perm.KPI_DESIGN
 
     def scope_queryset(self, queryset: Any) -> Any:
-        return query_filter(queryset, self.request, uuid=("node",), text=("period_kind",))
+        return query_filter(
+            queryset.select_related("node"), self.request, uuid=("node",), text=("period_kind",)
+        )
 
 
 @extend_schema(tags=["kpi"])

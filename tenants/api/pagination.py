@@ -11,3 +11,9 @@ class CreatedCursorPagination(CursorPagination):
 
 class ApiKeyCursorPagination(CreatedCursorPagination):
     ordering = ("-created", "-id")
+
+
+class PeriodCursorPagination(CreatedCursorPagination):
+    """Periods read in calendar order."""
+
+    ordering = ("period_start", "id")
