@@ -83,7 +83,8 @@ class WorkspaceAdmin(FirmScopedAdmin):
     workspace_path = "id"
     list_display = ("name", "firm", "fiscal_year_start_month", "time_zone", "currency", "created_at")
     search_fields = ("name", "slug")
-    fields = ("firm", "name", "slug", "fiscal_year_start_month", "time_zone", "currency")
+    fields = ("firm", "name", "slug", "fiscal_year_start_month", "time_zone", "currency",
+              "pace_at_risk_threshold", "pace_behind_threshold")  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("firm", "slug") if obj else ("firm",)

@@ -10,7 +10,9 @@ from rest_framework.renderers import BaseRenderer
 class _TextRenderer(BaseRenderer):
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
         return data.encode(self.charset) if isinstance(data, str) else str(data).encode(self.charset)
 
 

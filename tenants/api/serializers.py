@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 import zoneinfo
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
