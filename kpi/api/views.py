@@ -61,7 +61,17 @@ def _valid(
 
 @extend_schema(tags=["kpi"])
 @extend_schema_view(
-    list=extend_schema(summary="Base metrics"), create=extend_schema(request=s.MetricInputSerializer)
+    list=extend_schema(summary="Base metrics"),
+    create=extend_schema(
+        summary="Add a workspace's own base metric",
+        request=s.MetricInputSerializer,
+        examples=[
+            OpenApiExample(
+                "Ad spend",
+                value={"key": "ad_spend", "name_ja": "広告費", "name_en": "Ad spend", "unit": "jpy"},
+            )
+        ],
+    ),
 )
 class MetricViewSet(
     WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -81,7 +91,8 @@ class MetricViewSet(
 @extend_schema(tags=["kpi"])
 @extend_schema_view(
     create=extend_schema(
-        summary="Start a plan (a new version for the fiscal year)", request=s.PlanInputSerializer
+        summary="Start a plan (a new version for the fiscal year)", request=s.PlanInputSerializer,
+        examples=[OpenApiExample("FY2026", value={"fiscal_year": 2026, "name": "FY2026 売上1億円計画"})],
     ),
     replan=extend_schema(
         summary="Re-plan: a new draft version; the old one stays readable", request=s.ReplanInputSerializer
@@ -295,7 +306,11 @@ def _formatted(plan: KpiPlan, values: dict[str, Any]) -> dict[str, str | None]:
             "formula": "wins / meetings * 100", "unit": "percent", "indicator": "lagging", "target_value": "25"})],
     ),
     partial_update=extend_schema(request=s.NodeUpdateSerializer),
-    cascade=extend_schema(summary="Cascade the annual target to months (sums back exactly)", request=s.CascadeInputSerializer,
+    cascade=extend_schema(summary="Cascade the annual target to halves, quarters, months and weeks (sums back exactly)",
+                          request=s.CascadeInputSerializer,
+                          examples=[OpenApiExample("By working days", value={"mode": "working_days"}),
+                                    OpenApiExample("By the consultant's weights", value={
+                                        "mode": "weights", "weights": ["1", "1", "1", "1", "1", "2", "1", "1", "1", "1", "1", "2"]})],
                           responses={200: s.TargetOutputSerializer(many=True)}),
 )  # fmt: skip
 class NodeViewSet(
