@@ -47,6 +47,22 @@ from tenants.i18n import current_language, localized
 from tenants.roles import Perm
 
 TEMPLATE_KEYS = [o.key for o in scoring.DEFAULT_OPTIONS]
+KIND_KEYS = [k for k, _ in OPTION_KIND_CHOICES]
+
+
+# Documented as plain strings (the values in the description), not as enum components: an enum named
+# "kind" collides with kpi's node kind, and "template"/"templates" would give one choice set two names;
+# either makes drf-spectacular warn, which the deploy check treats as an error.
+@extend_schema_field({"type": "string", "description": " | ".join(KIND_KEYS)})
+class OptionKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=OPTION_KIND_CHOICES, **kwargs)
+
+
+@extend_schema_field({"type": "string", "description": " | ".join(TEMPLATE_KEYS)})
+class TemplateKeyField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=TEMPLATE_KEYS, **kwargs)
 
 
 def _number(value: Decimal | Fraction | int) -> int | float:
@@ -81,6 +97,7 @@ def _valid(
 
 
 class OptionOutputSerializer(serializers.ModelSerializer):
+    kind = OptionKindField(read_only=True)
     complete = serializers.SerializerMethodField(help_text="Scored on every criterion.")
 
     class Meta:
@@ -141,7 +158,7 @@ _WEIGHTS_HELP = (
 class MatrixCreateInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
     templates = serializers.ListField(
-        child=serializers.ChoiceField(choices=TEMPLATE_KEYS), required=False, default=list, max_length=20,
+        child=TemplateKeyField(), required=False, default=list, max_length=20,
         help_text="Option templates of checklist.scoring to pre-fill (scores and rationales to edit).",
     )  # fmt: skip
     weights = serializers.DictField(required=False, default=dict, help_text=_WEIGHTS_HELP)
@@ -157,7 +174,7 @@ class OptionCreateInputSerializer(StrictInputSerializer):
     matrix = WorkspaceRelatedField(DecisionMatrix)
     template = serializers.ChoiceField(choices=TEMPLATE_KEYS, required=False, allow_null=True, default=None)
     name = serializers.CharField(max_length=200, required=False)
-    kind = serializers.ChoiceField(choices=OPTION_KIND_CHOICES, required=False)
+    kind = OptionKindField(required=False)
     scores = serializers.DictField(required=False, default=dict, help_text="Criterion key -> integer 1-5.")
     rationales = serializers.DictField(required=False, default=dict, help_text="Criterion key -> text.")
     position = serializers.IntegerField(min_value=0, max_value=1000, required=False)
@@ -165,7 +182,7 @@ class OptionCreateInputSerializer(StrictInputSerializer):
 
 class OptionUpdateInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200, required=False)
-    kind = serializers.ChoiceField(choices=OPTION_KIND_CHOICES, required=False)
+    kind = OptionKindField(required=False)
     scores = serializers.DictField(
         required=False, help_text="Criterion key -> integer 1-5, or null to unscore."
     )
