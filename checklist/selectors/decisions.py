@@ -1,0 +1,179 @@
+"""Reads of the decision matrix. Every number comes from ``checklist.scoring``; this module only gathers inputs.
+
+Options are keyed by their id (as a string) when handed to scoring.py, with their names and kinds passed
+alongside, so any option (not only the templates) can be scored, ranked and named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from checklist import scoring
+from checklist.models import DecisionMatrix, MatrixOption
+
+
+@dataclass(frozen=True)
+class MatrixInputs:
+    """What scoring.py needs, read from one matrix."""
+
+    weights: dict[str, Decimal]
+    options: list[MatrixOption]
+    scores: dict[str, dict[str, int]]
+    names: dict[str, str]
+    kinds: dict[str, str]
+    rationales: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class MatrixEvaluation:
+    """A matrix as scoring.py reads it. ``result`` is None until every option is scored on every criterion."""
+
+    matrix: DecisionMatrix
+    inputs: MatrixInputs
+    missing: list[tuple[MatrixOption, str]]  # (option, criterion) pairs with no score
+    signals: scoring.SignalsResult
+    result: scoring.MatrixResult | None = None
+    error: scoring.ScoringError | None = None
+    stability: scoring.StabilityResult | None = None
+    final: scoring.FinalRecommendation | None = None
+
+    @property
+    def scored(self) -> bool:
+        """Every option scored on every criterion (and the matrix valid): the totals exist."""
+        return self.result is not None
+
+    @property
+    def complete(self) -> bool:
+        """Scored, at least two options to compare, and every signal answered."""
+        return self.scored and len(self.inputs.options) >= 2 and self.signals.complete
+
+
+def matrix_list(*, include_archived: bool = True) -> QuerySet[DecisionMatrix]:
+    queryset = DecisionMatrix.objects.select_related("decided_option").prefetch_related(
+        Prefetch("options", queryset=MatrixOption.objects.order_by("position", "created_at"))
+    )
+    if not include_archived:
+        queryset = queryset.exclude(status=DecisionMatrix.Status.ARCHIVED)
+    return queryset.order_by("-created_at", "-id")
+
+
+def matrix_weights(matrix: DecisionMatrix) -> dict[str, Decimal]:
+    """The stored weights in criterion order (a criterion never given a weight has its default)."""
+    stored = matrix.weights or {}
+    return {
+        c.key: Decimal(str(stored[c.key])) if c.key in stored else Decimal(c.default_weight)
+        for c in scoring.CRITERIA
+    }
+
+
+def matrix_options(matrix: DecisionMatrix) -> list[MatrixOption]:
+    cache = getattr(matrix, "_prefetched_objects_cache", {})
+    if "options" in cache:
+        return list(cache["options"])
+    return list(MatrixOption.objects.filter(matrix=matrix).order_by("position", "created_at"))
+
+
+def matrix_inputs(matrix: DecisionMatrix) -> MatrixInputs:
+    options = matrix_options(matrix)
+    return MatrixInputs(
+        weights=matrix_weights(matrix),
+        options=options,
+        scores={str(o.id): dict(o.scores or {}) for o in options},
+        names={str(o.id): o.name for o in options},
+        kinds={str(o.id): o.kind for o in options},
+        rationales={str(o.id): dict(o.rationales or {}) for o in options},
+    )
+
+
+def matrix_evaluate(matrix: DecisionMatrix) -> MatrixEvaluation:
+    """Totals, ranking, recommendation, stability, the signals' reading and the combined recommendation."""
+    inputs = matrix_inputs(matrix)
+    missing = [
+        (option, c.key)
+        for option in inputs.options
+        for c in scoring.CRITERIA
+        if c.key not in (option.scores or {})
+    ]
+    signals = scoring.signals_assess(matrix.signal_answers or {})
+    try:
+        result = scoring.matrix_score(inputs.weights, inputs.scores)
+        stab = scoring.stability(inputs.weights, inputs.scores)
+        final = scoring.final_recommendation(
+            result,
+            signals,
+            inputs.kinds,
+            stability_result=stab,
+            option_names_ja=inputs.names,
+            option_names_en=inputs.names,
+        )
+    except scoring.ScoringError as exc:
+        return MatrixEvaluation(matrix=matrix, inputs=inputs, missing=missing, signals=signals, error=exc)
+    return MatrixEvaluation(
+        matrix=matrix,
+        inputs=inputs,
+        missing=missing,
+        signals=signals,
+        result=result,
+        stability=stab,
+        final=final,
+    )
+
+
+def stability_sentence(evaluation: MatrixEvaluation, lang: scoring.Lang) -> str | None:
+    """scoring.py's sentence on the stability check (the smallest flip, or why there is none)."""
+    if evaluation.stability is None:
+        return None
+    # scoring.py keeps the sentence builder private; it is the same text its Markdown export prints.
+    return scoring._stability_sentence(evaluation.stability, lang, evaluation.inputs.names)
+
+
+def matrix_markdown_render(matrix: DecisionMatrix, *, lang: scoring.Lang) -> str:
+    """The client report in Markdown (raises ScoringError while the matrix cannot be scored)."""
+    evaluation = matrix_evaluate(matrix)
+    if evaluation.result is None:
+        assert evaluation.error is not None
+        raise evaluation.error
+    inputs = evaluation.inputs
+    decision = None
+    if matrix.is_decided and matrix.decided_option_id is not None:
+        decision = scoring.RecordedDecision(
+            option=str(matrix.decided_option_id),
+            decided_by=matrix.decided_by_label,
+            decided_at=matrix.decided_at,  # type: ignore[arg-type]
+            reason=matrix.decision_reason,
+        )
+    answered = bool(matrix.signal_answers)
+    text = scoring.matrix_markdown(
+        evaluation.result,
+        lang=lang,
+        option_names=inputs.names,
+        rationales={k: v for k, v in inputs.rationales.items() if v},
+        signals=evaluation.signals if answered else None,
+        option_kinds=inputs.kinds,
+        decision=decision,
+    )
+    title, rest = text.split("\n", 1)
+    label = "マトリクス" if lang == "ja" else "Matrix"
+    text = f"{title}\n\n{label}: {matrix.name}\n{rest}"
+    extra: list[str] = []
+    if decision is not None and (matrix.requirements or matrix.development_plan):
+        for title_ja, title_en, body in (
+            ("要件定義", "Requirements", matrix.requirements),
+            ("開発計画", "Development plan", matrix.development_plan),
+        ):
+            if body:
+                extra += [f"### {title_ja if lang == 'ja' else title_en}", "", body.strip(), ""]
+    return text + ("\n" + "\n".join(extra).rstrip("\n") + "\n" if extra else "")
+
+
+def matrix_latest_decided() -> DecisionMatrix | None:
+    """The matrix whose decision was recorded last (in the workspace in context)."""
+    return (
+        DecisionMatrix.objects.select_related("decided_option")
+        .filter(status=DecisionMatrix.Status.DECIDED, decided_at__isnull=False)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
