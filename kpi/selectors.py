@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, Sum
 
-from kpi.formulas import FormulaError, evaluate_all, parse_formula
-from kpi.models import KpiNode, KpiPlan, Metric, MetricActual
-from kpi.planning.calendar import fiscal_year_of
+from kpi.formulas import Formula, FormulaError, evaluate_all, parse_formula
+from kpi.formulas.nodes import Binary, Name, Number
+from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
+from kpi.planning.calendar import fiscal_year_of, fiscal_year_range, period_containing, periods_in
+from kpi.planning.pacing import evaluate_pace, period_progress
+from kpi.planning.sensitivity import Driver, SensitivityResult, sensitivity_analyse
 from kpi.planning.smart import KpiSpec, PlanCheckResult, plan_check
+from kpi.units import value_format
+from tenants.errors import ServiceError
+from tenants.i18n import localized
 from tenants.models import Workspace
 
 
@@ -51,12 +58,35 @@ def plan_tree(plan: KpiPlan) -> list[dict[str, Any]]:
 
 def metric_totals(*, start: dt.date, end: dt.date, owner_id: Any = None) -> dict[str, Decimal]:
     """Sums of every base metric over [start, end] (the whole workspace, or one owner)."""
-    actuals = MetricActual.objects.filter(date__gte=start, date__lte=end)
-    actuals = actuals.filter(owner_id=owner_id) if owner_id else actuals
     totals = {m: Decimal(0) for m in Metric.objects.values_list("key", flat=True)}
-    for row in actuals.values("metric__key").annotate(total=Sum("value")):
-        totals[row["metric__key"]] = row["total"]
+    for row in (
+        _actuals(start=start, end=end, owner_id=owner_id).values("metric__key").annotate(t=Sum("value"))
+    ):
+        totals[row["metric__key"]] = row["t"]
     return totals
+
+
+def _actuals(*, start: dt.date, end: dt.date, owner_id: Any = None) -> Any:
+    actuals = MetricActual.objects.filter(date__gte=start, date__lte=end)
+    return actuals.filter(owner_id=owner_id) if owner_id else actuals
+
+
+def _plan_formulas(plan: KpiPlan, base_names: set[str]) -> dict[str, Formula]:
+    formulas = {}
+    for node in KpiNode.objects.filter(plan=plan).exclude(formula=""):
+        if node.key in base_names and node.formula == node.key:
+            continue
+        try:
+            formulas[node.key] = parse_formula(node.formula)
+        except FormulaError:
+            continue  # refused at save time; an old row never breaks a read
+    return formulas
+
+
+def _evaluate(formulas: dict[str, Formula], totals: dict[str, Decimal]) -> dict[str, Decimal | None]:
+    values: dict[str, Decimal | None] = dict(totals)
+    values.update(evaluate_all(formulas, totals, base_names=set(totals)))
+    return values
 
 
 def kpi_values(
@@ -64,17 +94,73 @@ def kpi_values(
 ) -> dict[str, Decimal | None]:
     """Every node's value over the period: formulas over summed base metrics (ratios of sums, never averages)."""
     totals = metric_totals(start=start, end=end, owner_id=owner_id)
-    formulas = {}
-    for node in KpiNode.objects.filter(plan=plan).exclude(formula=""):
-        if node.key in totals and node.formula == node.key:
-            continue
-        try:
-            formulas[node.key] = parse_formula(node.formula)
-        except FormulaError:
-            continue  # refused at save time; an old row never breaks a read
-    values: dict[str, Decimal | None] = dict(totals)
-    values.update(evaluate_all(formulas, totals, base_names=set(totals)))
-    return values
+    return _evaluate(_plan_formulas(plan, set(totals)), totals)
+
+
+MAX_DAYS_IN_DAILY_SERIES = 93
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    label_ja: str
+    label_en: str
+    start: dt.date
+    end: dt.date
+    values: dict[str, Decimal | None]
+
+
+def kpi_series(
+    *, plan: KpiPlan, period_kind: str, start: dt.date | None = None, end: dt.date | None = None,
+    owner_id: Any = None,
+) -> list[SeriesPoint]:  # fmt: skip
+    """Every node's value per day, week, month, quarter, half or fiscal year of the plan's fiscal year.
+
+    One query reads the daily sums; each period's values are computed from its own summed parts, so a
+    quarter's win rate is wins / meetings of the quarter, never the mean of three monthly rates.
+    ``start``/``end`` narrow the periods (a period is kept when it overlaps); a daily series is limited to
+    ``MAX_DAYS_IN_DAILY_SERIES`` days.
+    """
+    start_month = plan.workspace.fiscal_year_start_month
+    fy_start, fy_end = fiscal_year_range(plan.fiscal_year, start_month)
+    start, end = max(start or fy_start, fy_start), min(end or fy_end, fy_end)
+    if period_kind == "day":
+        if (end - start).days >= MAX_DAYS_IN_DAILY_SERIES:
+            raise ServiceError(
+                "range_too_long",
+                localized(
+                    f"日次の系列は{MAX_DAYS_IN_DAILY_SERIES}日までです。",
+                    f"A daily series covers at most {MAX_DAYS_IN_DAILY_SERIES} days.",
+                ),
+                field="end",
+            )
+        days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+        periods = [(d.isoformat(), d.isoformat(), d, d) for d in days]
+    else:
+        periods = [
+            (p.label_ja, p.label_en, p.start, p.end)
+            for p in periods_in(plan.fiscal_year, start_month, period_kind)
+            if p.end >= start and p.start <= end
+        ]
+    metric_keys = list(Metric.objects.values_list("key", flat=True))
+    daily: dict[dt.date, dict[str, Decimal]] = defaultdict(dict)
+    if periods:
+        rows = (
+            _actuals(start=periods[0][2], end=periods[-1][3], owner_id=owner_id)
+            .values("date", "metric__key")
+            .annotate(t=Sum("value"))
+        )
+        for row in rows:
+            daily[row["date"]][row["metric__key"]] = row["t"]
+    formulas = _plan_formulas(plan, set(metric_keys))
+    points = []
+    for label_ja, label_en, p_start, p_end in periods:
+        totals = dict.fromkeys(metric_keys, Decimal(0))
+        for day, sums in daily.items():
+            if p_start <= day <= p_end:
+                for key, value in sums.items():
+                    totals[key] += value
+        points.append(SeriesPoint(label_ja, label_en, p_start, p_end, _evaluate(formulas, totals)))
+    return points
 
 
 def _on_path_to_kgi(node: KpiNode, by_id: dict[Any, KpiNode]) -> bool:
@@ -118,3 +204,232 @@ def _best_recent_monthly(plan: KpiPlan) -> dict[str, Decimal]:
         key = row["metric__key"]
         best[key] = max(best.get(key, Decimal(0)), row["total"] * 12)
     return best
+
+
+# --- Pacing and sensitivity ------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "on_track": ("順調", "on track"),
+    "at_risk": ("要注意", "at risk"),
+    "behind": ("遅れ", "behind"),
+    "no_target": ("目標未設定", "no target"),
+    "no_data": ("実績なし", "no actuals"),
+}
+
+
+@dataclass(frozen=True)
+class KpiStatus:
+    """Where one node stands in the period containing ``as_of``: actual to date against the pro-rated target."""
+
+    node: KpiNode
+    status: str  # on_track | at_risk | behind | no_target | no_data
+    actual: Decimal | None
+    expected: Decimal | None
+    target: Decimal | None
+    attainment: Decimal | None
+    period_start: dt.date
+    period_end: dt.date
+    message_ja: str
+    message_en: str
+
+
+def _is_ratio(formula: Formula | None, unit: str) -> bool:
+    """A rate or a per-unit amount is compared as it stands; a sum of counts or yen is pro-rated."""
+    return unit == "percent" or (formula is not None and "/" in formula.source)
+
+
+def _base_references(key: str, formulas: dict[str, Formula], base: set[str]) -> set[str]:
+    """The base metrics a node reads, through other nodes' formulas."""
+    seen: set[str] = set()
+    stack = [key]
+    found: set[str] = set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in formulas:
+            stack.extend(formulas[current].references)
+        elif current in base:
+            found.add(current)
+    return found
+
+
+def _status_sentence(
+    node: KpiNode, status: str, actual: Decimal | None, expected: Decimal | None
+) -> tuple[str, str]:
+    label_ja, label_en = STATUS_LABELS[status]
+    shown_actual, shown_expected = value_format(actual, node.unit), value_format(expected, node.unit)
+    if status == "no_target":
+        return f"{node.name_ja}: 目標値が未設定です。", f"{node.name('en')}: no target is set."
+    if status == "no_data":
+        return (
+            f"{node.name_ja}: この期間の実績がありません。",
+            f"{node.name('en')}: no actuals in this period.",
+        )
+    return (
+        f"{node.name_ja}: 実績 {shown_actual} / 想定 {shown_expected}（{label_ja}）",
+        f"{node.name('en')}: actual {shown_actual} against {shown_expected} expected to date ({label_en})",
+    )
+
+
+def kpi_statuses(
+    *, plan: KpiPlan, as_of: dt.date, period_kind: str = "month", owner_id: Any = None,
+    kinds: tuple[str, ...] = (KpiNode.Kind.KPI,),
+) -> list[KpiStatus]:  # fmt: skip
+    """Status of each node of ``kinds`` in the ``period_kind`` period containing ``as_of``.
+
+    Expected to date is the period's target pro-rated by working days on the Japanese calendar (rates and
+    per-unit amounts are not pro-rated); thresholds are the workspace's. ``as_of`` outside the plan's fiscal
+    year is clamped to it. A node without a target row for the period is ``no_target``; one whose base
+    metrics have no actual in the period so far is ``no_data``.
+    """
+    workspace = plan.workspace
+    start_month = workspace.fiscal_year_start_month
+    fy_start, fy_end = fiscal_year_range(plan.fiscal_year, start_month)
+    day = min(max(as_of, fy_start), fy_end)
+    period = period_containing(day, period_kind, start_month)
+    nodes = [n for n in plan_nodes(plan) if n.kind in kinds]
+    targets = {
+        t.node_id: t.value
+        for t in KpiTarget.objects.filter(node__plan=plan, period_kind=period_kind, period_start=period.start)
+    }
+    to_date = min(day, period.end)
+    totals = metric_totals(start=period.start, end=to_date, owner_id=owner_id)
+    formulas = _plan_formulas(plan, set(totals))
+    values = _evaluate(formulas, totals)
+    reported = set(
+        _actuals(start=period.start, end=to_date, owner_id=owner_id).values_list("metric__key", flat=True)
+    )
+    statuses = []
+    for node in nodes:
+        target = targets.get(node.id)
+        formula = formulas.get(node.key)
+        has_data = bool(_base_references(node.key, formulas, set(totals)) & reported)
+        actual = values.get(node.key) if has_data else None
+        expected = attainment = None
+        if target is None:
+            status = "no_target"
+        elif actual is None:
+            status = "no_data"
+        else:
+            pace = evaluate_pace(
+                target,
+                actual,
+                period,
+                as_of,
+                aggregation="ratio" if _is_ratio(formula, node.unit) else "sum",
+                direction=node.direction,
+                at_risk_threshold=workspace.pace_at_risk_threshold,
+                behind_threshold=workspace.pace_behind_threshold,
+            )
+            status, expected, attainment = pace.status.value, pace.expected, pace.attainment
+        message_ja, message_en = _status_sentence(node, status, actual, expected)
+        statuses.append(
+            KpiStatus(
+                node,
+                status,
+                actual,
+                expected,
+                target,
+                attainment,
+                period.start,
+                period.end,
+                message_ja,
+                message_en,
+            )
+        )
+    return statuses
+
+
+def _name_of(node: Formula | None) -> str | None:
+    return node.tree.key if node is not None and isinstance(node.tree, Name) else None
+
+
+def _division(formula: Formula | None, *, scaled: bool) -> tuple[str, str] | None:
+    """(numerator, denominator) of ``a / b`` (``scaled=False``) or ``a / b * 100`` (``scaled=True``)."""
+    if formula is None:
+        return None
+    tree = formula.tree
+    if scaled:
+        if not (isinstance(tree, Binary) and tree.operator == "*" and isinstance(tree.right, Number)
+                and tree.right.value == 100):  # fmt: skip
+            return None
+        tree = tree.left
+    if (
+        isinstance(tree, Binary)
+        and tree.operator == "/"
+        and isinstance(tree.left, Name)
+        and isinstance(tree.right, Name)
+    ):
+        return tree.left.key, tree.right.key
+    return None
+
+
+def plan_driver_chain(plan: KpiPlan) -> list[KpiNode] | None:
+    """The plan's funnel as KGI drivers: top volume x each conversion rate x amount per deal.
+
+    Read from the KPI formulas: rates ``a / b * 100`` link stage b to stage a, the per-deal amount
+    ``amount / deals`` closes the chain at ``deals``, and the top stage is a count KPI (seed 004:
+    appointments x meeting rate x win rate x average deal size). None when the tree holds no such chain.
+    """
+    nodes = [n for n in plan_nodes(plan) if n.kind == KpiNode.Kind.KPI and n.target_value is not None]
+    parsed: dict[str, Formula | None] = {}
+    for n in nodes:
+        try:
+            parsed[n.key] = parse_formula(n.formula) if n.formula else None
+        except FormulaError:
+            parsed[n.key] = None
+    amount = next((n for n in nodes if n.unit == "jpy" and _division(parsed[n.key], scaled=False)), None)
+    if amount is None:
+        return None
+    rate_into = {}  # stage key -> the rate node that converts into it
+    for n in nodes:
+        link = _division(parsed[n.key], scaled=True) if n.unit == "percent" else None
+        if link:
+            rate_into[link[0]] = (n, link[1])
+    volumes = {(_name_of(parsed[n.key]) or n.key): n for n in nodes if n.unit == "count"}
+    chain: list[KpiNode] = [amount]
+    stage = _division(parsed[amount.key], scaled=False)[1]  # type: ignore[index]
+    while stage in rate_into and len(chain) <= len(nodes):
+        rate, stage = rate_into[stage]
+        chain.append(rate)
+    if stage not in volumes or len(chain) < 2:
+        return None
+    chain.append(volumes[stage])
+    return list(reversed(chain))
+
+
+_DRIVER_KIND = {"count": "volume", "percent": "rate", "jpy": "amount"}
+
+
+def plan_sensitivity(
+    *, plan: KpiPlan, as_of: dt.date, improvement_pct: Decimal = Decimal(10)
+) -> SensitivityResult | None:
+    """Sensitivity and bottleneck of the KGI for the plan's driver chain and its actuals to ``as_of``.
+
+    Volume actuals are the fiscal year to date, compared with the annual plan pro-rated by working days
+    elapsed; rates and amounts compare as they stand. None when the tree holds no driver chain.
+    """
+    chain = plan_driver_chain(plan)
+    if chain is None:
+        return None
+    start_month = plan.workspace.fiscal_year_start_month
+    fy_start, fy_end = fiscal_year_range(plan.fiscal_year, start_month)
+    day = min(max(as_of, fy_start), fy_end)
+    fiscal_year = periods_in(plan.fiscal_year, start_month, "fiscal_year")[0]
+    progress = period_progress(fiscal_year, day)
+    values = kpi_values(plan=plan, start=fy_start, end=day)
+    drivers = [
+        Driver(key=n.key, kind=_DRIVER_KIND[n.unit], plan=n.target_value, actual=values.get(n.key),  # type: ignore[arg-type]
+               name_ja=n.name_ja, name_en=n.name("en"))
+        for n in chain
+    ]  # fmt: skip
+    kgi = next((n for n in plan_nodes(plan) if n.kind == KpiNode.Kind.KGI), None)
+    return sensitivity_analyse(
+        drivers=drivers,
+        improvement_pct=improvement_pct,
+        elapsed_fraction=progress.fraction if progress.elapsed else None,
+        kgi_name_ja=kgi.name_ja if kgi else "売上",
+        kgi_name_en=kgi.name("en") if kgi else "revenue",
+    )

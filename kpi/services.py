@@ -15,7 +15,8 @@ from kpi.catalog import BASE_METRICS
 from kpi.formulas import FormulaError, dependency_order, parse_formula, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.planning.calendar import PlanningError, periods_in
-from kpi.planning.cascade import cascade, cascade_ratio
+from kpi.planning.cascade import cascade_fiscal_year, weekly_targets
+from kpi.units import value_is_ratio
 from tenants.context import require_workspace_id
 from tenants.db import uuid7
 from tenants.errors import ServiceError
@@ -272,40 +273,45 @@ def target_cascade(
     mode: str = "even",
     weights: Sequence[Decimal] | None = None,
 ) -> list[KpiTarget]:
-    """Write the node's annual target and its months; months always sum back to the year (ratios copy)."""
+    """Write the node's targets for the fiscal year, its halves, quarters, months and weeks.
+
+    Sums (counts, yen) are split over the months by ``mode`` with largest-remainder rounding, each month
+    over its weeks by working days; halves and quarters are the sums of their months, so every level sums
+    back exactly. Rates and per-unit amounts keep the annual value in every period. Replaces the node's
+    previous targets.
+    """
     _locked_plan(node.plan)
     if node.target_value is None:
         raise ServiceError("no_target", _("Set the node's annual target first."), field="target_value")
-    months = periods_in(node.plan.fiscal_year, workspace.fiscal_year_start_month, "month")
+    fiscal_year, start_month = node.plan.fiscal_year, workspace.fiscal_year_start_month
+    rows: list[tuple[str, dt.date, dt.date, Decimal]] = []
     try:
-        if node.unit == "percent":
-            allocations = cascade_ratio(node.target_value, months)
+        if value_is_ratio(node.unit, node.formula):
+            for kind in KpiTarget.PeriodKind.values:
+                rows += [
+                    (kind, p.start, p.end, node.target_value)
+                    for p in periods_in(fiscal_year, start_month, kind)
+                ]
         else:
             quantum = Decimal(1) if node.unit in {"count", "jpy"} else Decimal("0.01")
-            allocations = cascade(node.target_value, months, mode, weights=weights, quantum=quantum)
+            year = cascade_fiscal_year(node.target_value, fiscal_year, mode, start_month=start_month,
+                                       weights=weights, quantum=quantum)  # fmt: skip
+            rows.append(("fiscal_year", year.period.start, year.period.end, year.value))
+            months = [(m.period.start, m.period.end, m.value) for m in year.children]
+            for kind, size in (("half", 6), ("quarter", 3)):
+                for i in range(0, 12, size):
+                    block = months[i : i + size]
+                    rows.append((kind, block[0][0], block[-1][1], sum((m[2] for m in block), Decimal(0))))
+            rows += [("month", *m) for m in months]
+            rows += [("week", w.period.start, w.period.end, w.value) for w in weekly_targets(year)]
     except PlanningError as exc:
         raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en), field="weights") from exc
     KpiTarget.objects.filter(node=node).delete()
-    year_start, year_end = months[0].start, months[-1].end
-    targets = [
-        KpiTarget.objects.create(
-            node=node,
-            period_kind=KpiTarget.PeriodKind.FISCAL_YEAR,
-            period_start=year_start,
-            period_end=year_end,
-            value=node.target_value,
-        )
-    ]
-    for allocation in allocations:
-        targets.append(
-            KpiTarget.objects.create(
-                node=node,
-                period_kind=KpiTarget.PeriodKind.MONTH,
-                period_start=allocation.period.start,
-                period_end=allocation.period.end,
-                value=allocation.value,
-            )
-        )
+    targets = KpiTarget.objects.bulk_create(
+        KpiTarget(node=node, period_kind=kind, period_start=start, period_end=end, value=value,
+                  workspace_id=require_workspace_id())
+        for kind, start, end, value in rows
+    )  # fmt: skip
     audit_event_record(actor=actor, action="kpi_target.cascaded", target_type="kpi_node", target_id=node.id,
                        changes={"mode": mode, "annual": str(node.target_value)})  # fmt: skip
     return targets

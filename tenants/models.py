@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import zoneinfo
 from typing import Any, ClassVar
 
@@ -120,6 +122,14 @@ class Workspace(BaseModel):
         _("time zone"), max_length=64, default="Asia/Tokyo", validators=[_validate_time_zone]
     )
     currency = models.CharField(_("currency"), max_length=3, default="JPY")
+    # Pacing: attainment (actual / expected to date) at or above at_risk is on track, at or above behind
+    # is at risk, below is behind.
+    pace_at_risk_threshold = models.DecimalField(
+        _("on-track threshold"), max_digits=3, decimal_places=2, default=Decimal("0.90")
+    )
+    pace_behind_threshold = models.DecimalField(
+        _("at-risk threshold"), max_digits=3, decimal_places=2, default=Decimal("0.70")
+    )
 
     class Meta:
         verbose_name = _("client workspace")
@@ -129,6 +139,14 @@ class Workspace(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
                 name="tenants_workspace_fiscal_month_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    pace_behind_threshold__gt=0,
+                    pace_behind_threshold__lt=models.F("pace_at_risk_threshold"),
+                    pace_at_risk_threshold__lte=1,
+                ),
+                name="tenants_workspace_pace_thresholds",
             ),
         ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -67,7 +69,14 @@ def _audit_in(workspace_id: Any, **event: Any) -> AuditEvent:
 
 # --- Workspaces ------------------------------------------------------------------------------
 
-WORKSPACE_SETTING_FIELDS = ("name", "fiscal_year_start_month", "time_zone", "currency")
+WORKSPACE_SETTING_FIELDS = (
+    "name",
+    "fiscal_year_start_month",
+    "time_zone",
+    "currency",
+    "pace_at_risk_threshold",
+    "pace_behind_threshold",
+)
 
 
 @transaction.atomic
@@ -88,6 +97,11 @@ def workspace_create(*, firm: Firm, name: str, slug: str, actor: Actor, **settin
     return workspace
 
 
+def _plain(value: Any) -> Any:
+    """A JSON-safe copy of a setting for the audit trail."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
 @transaction.atomic
 def workspace_settings_update(*, workspace: Workspace, actor: Actor, **changes: Any) -> Workspace:
     unknown = set(changes) - set(WORKSPACE_SETTING_FIELDS)
@@ -97,10 +111,16 @@ def workspace_settings_update(*, workspace: Workspace, actor: Actor, **changes: 
     for field, value in changes.items():
         old = getattr(workspace, field)
         if old != value:
-            diff[field] = {"from": old, "to": value}
+            diff[field] = {"from": _plain(old), "to": _plain(value)}
             setattr(workspace, field, value)
     if not diff:
         return workspace
+    if not 0 < workspace.pace_behind_threshold < workspace.pace_at_risk_threshold <= 1:
+        raise ServiceError(
+            "invalid_thresholds",
+            _("The at-risk threshold must be above zero and below the on-track threshold (at most 1)."),
+            field="pace_behind_threshold",
+        )
     workspace.full_clean()
     workspace.save(update_fields=[*diff, "updated_at"])
     _audit_in(

@@ -17,6 +17,7 @@ from kpi.models import (
     Metric,
     MetricActual,
 )
+from kpi.units import value_format
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from tenants.models import Membership
 
@@ -54,8 +55,28 @@ class ReplanInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200, required=False)
 
 
+class UnitValueField(serializers.DecimalField):
+    """A value shown for its unit: JPY and counts whole ("100000000"), rates to two places ("33.33")."""
+
+    def __init__(self, *, unit_source: str, **kwargs: Any) -> None:
+        self.unit_source = unit_source
+        super().__init__(max_digits=20, decimal_places=4, read_only=True, **kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        value = super().get_attribute(instance)
+        unit = instance
+        for part in self.unit_source.split("."):
+            unit = getattr(unit, part)
+        return (value, unit)
+
+    def to_representation(self, value: Any) -> str | None:
+        amount, unit = value
+        return value_format(amount, unit)
+
+
 class NodeOutputSerializer(serializers.ModelSerializer):
     owner_email = serializers.EmailField(source="owner.user.email", read_only=True, default=None)
+    target_value = UnitValueField(unit_source="unit", allow_null=True)
 
     class Meta:
         model = KpiNode
@@ -96,7 +117,14 @@ class NodeUpdateSerializer(NodeInputSerializer):
         del self.fields["kind"]
 
 
-class PeriodQuerySerializer(serializers.Serializer):
+PERIOD_KINDS = ["week", "month", "quarter", "half", "fiscal_year"]
+
+
+class OwnerQueryMixin(serializers.Serializer):
+    owner = WorkspaceRelatedField(Membership, required=False, allow_null=True, default=None)
+
+
+class PeriodQuerySerializer(OwnerQueryMixin):
     start = serializers.DateField()
     end = serializers.DateField()
 
@@ -106,6 +134,33 @@ class PeriodQuerySerializer(serializers.Serializer):
         return attrs
 
 
+class StatusQuerySerializer(OwnerQueryMixin):
+    as_of = serializers.DateField(required=False, default=None, allow_null=True)
+    period_kind = serializers.ChoiceField(choices=PERIOD_KINDS, default="month")
+
+
+class SeriesQuerySerializer(OwnerQueryMixin):
+    period_kind = serializers.ChoiceField(choices=["day", *PERIOD_KINDS], default="month")
+    start = serializers.DateField(required=False, default=None, allow_null=True)
+    end = serializers.DateField(required=False, default=None, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["start"] and attrs["end"] and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The end is before the start.")]})
+        return attrs
+
+
+class SensitivityQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, default=None, allow_null=True)
+    improvement_pct = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal(100), default=Decimal(10)
+    )
+
+
+class DefinitionBookQuerySerializer(serializers.Serializer):
+    lang = serializers.ChoiceField(choices=["ja", "en"], required=False, default=None, allow_null=True)
+
+
 class CascadeInputSerializer(StrictInputSerializer):
     mode = serializers.ChoiceField(choices=["even", "working_days", "weights"], default="even")
     weights = serializers.ListField(child=serializers.DecimalField(**AMOUNT, min_value=Decimal(0)), required=False,
@@ -113,6 +168,8 @@ class CascadeInputSerializer(StrictInputSerializer):
 
 
 class TargetOutputSerializer(serializers.ModelSerializer):
+    value = UnitValueField(unit_source="node.unit")
+
     class Meta:
         model = KpiTarget
         fields = ("id", "node", "period_kind", "period_start", "period_end", "value")
@@ -121,6 +178,7 @@ class TargetOutputSerializer(serializers.ModelSerializer):
 
 class ActualOutputSerializer(serializers.ModelSerializer):
     metric = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    value = UnitValueField(unit_source="metric.unit")
 
     class Meta:
         model = MetricActual

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,16 +16,20 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kpi import selectors, services
+from kpi import definition_book, selectors, services
 from kpi.api import serializers as s
 from kpi.formulas import FormulaError, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
-from kpi.planning.calendar import fiscal_year_range
+from kpi.planning.calendar import PlanningError, fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
+from kpi.units import value_format
 from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.api.renderers import CsvRenderer, MarkdownRenderer
 from tenants.errors import ServiceError
 from tenants.i18n import current_language, localized
 from tenants.roles import Perm
+
+OWNER_PARAM = OpenApiParameter("owner", str, description="A membership id: that owner's actuals only")
 
 
 def query_filter(
@@ -82,10 +89,39 @@ class MetricViewSet(
     check=extend_schema(summary="Check the plan: SMART per KPI, counts, leading/lagging, owners, KGI"),
     tree=extend_schema(summary="The KGI -> KSF -> KPI tree"),
     values=extend_schema(
-        summary="Every node's value over a period, computed from actuals",
-        parameters=[OpenApiParameter("start", dt.date), OpenApiParameter("end", dt.date)],
+        summary="Every node's value over a period, computed from actuals (ratios of sums)",
+        parameters=[OpenApiParameter("start", dt.date), OpenApiParameter("end", dt.date), OWNER_PARAM],
     ),
-)
+    series=extend_schema(
+        summary="Every node's value per day, week, month, quarter, half or fiscal year",
+        parameters=[OpenApiParameter("period_kind", str, enum=["day", *s.PERIOD_KINDS]),
+                    OpenApiParameter("start", dt.date), OpenApiParameter("end", dt.date), OWNER_PARAM],
+    ),
+    status=extend_schema(
+        summary="Pacing: on track / at risk / behind against the target pro-rated by Japanese working days",
+        parameters=[OpenApiParameter("as_of", dt.date, description="Default: today (Asia/Tokyo)"),
+                    OpenApiParameter("period_kind", str, enum=s.PERIOD_KINDS), OWNER_PARAM],
+        examples=[OpenApiExample("Win rate behind", response_only=True, value={
+            "as_of": "2026-05-20", "period_kind": "month", "owner": None,
+            "thresholds": {"on_track_at": "0.90", "at_risk_at": "0.70"},
+            "nodes": [{"node": "<id>", "key": "win_rate", "kind": "kpi", "name": "受注率", "unit": "percent",
+                       "direction": "higher_is_better", "status": "behind", "status_label": "遅れ",
+                       "period_start": "2026-05-01", "period_end": "2026-05-31", "target": "25", "expected": "25",
+                       "actual": "12.5", "attainment_pct": "50", "message": "受注率: 実績 12.5 / 想定 25（遅れ）"}]})],
+    ),
+    sensitivity=extend_schema(
+        summary="Sensitivity of the KGI to each driver and the bottleneck, from actuals to date",
+        parameters=[OpenApiParameter("as_of", dt.date), OpenApiParameter("improvement_pct", Decimal)],
+    ),
+    definition_book_markdown=extend_schema(
+        summary="KPI definition book (Markdown)", parameters=[OpenApiParameter("lang", str, enum=["ja", "en"])],
+        responses={(200, "text/markdown"): OpenApiTypes.STR},
+    ),
+    definition_book_csv=extend_schema(
+        summary="KPI definition book (CSV, UTF-8 with BOM)", parameters=[OpenApiParameter("lang", str, enum=["ja", "en"])],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    ),
+)  # fmt: skip
 class PlanViewSet(
     WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -137,19 +173,113 @@ class PlanViewSet(
         default_start, default_end = fiscal_year_range(
             plan.fiscal_year, self.workspace.fiscal_year_start_month
         )
-        query = s.PeriodQuerySerializer(
-            data={"start": default_start, "end": default_end, **request.query_params.dict()}
+        query = _valid(s.PeriodQuerySerializer, self, {"start": default_start, "end": default_end,
+                                                      **request.query_params.dict()})  # fmt: skip
+        values = selectors.kpi_values(
+            plan=plan, start=query["start"], end=query["end"], owner_id=_id(query["owner"])
         )
-        query.is_valid(raise_exception=True)
-        start, end = query.validated_data["start"], query.validated_data["end"]
-        values = selectors.kpi_values(plan=plan, start=start, end=end)
-        return Response(
-            {
-                "start": start,
-                "end": end,
-                "values": {k: (str(v) if v is not None else None) for k, v in values.items()},
-            }
-        )
+        return Response({"start": query["start"], "end": query["end"], "owner": _id(query["owner"]),
+                         "values": _formatted(plan, values)})  # fmt: skip
+
+    @action(detail=True, methods=["get"])
+    def series(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        plan = self.get_object()
+        query = _valid(s.SeriesQuerySerializer, self, request.query_params.dict())
+        points = selectors.kpi_series(plan=plan, period_kind=query["period_kind"], start=query["start"],
+                                      end=query["end"], owner_id=_id(query["owner"]))  # fmt: skip
+        return Response({
+            "period_kind": query["period_kind"], "owner": _id(query["owner"]),
+            "periods": [{"label": localized(p.label_ja, p.label_en), "start": p.start, "end": p.end,
+                         "values": _formatted(plan, p.values)} for p in points],
+        })  # fmt: skip
+
+    @action(detail=True, methods=["get"])
+    def status(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        plan = self.get_object()
+        query = _valid(s.StatusQuerySerializer, self, request.query_params.dict())
+        as_of = query["as_of"] or timezone.localdate()
+        statuses = selectors.kpi_statuses(plan=plan, as_of=as_of, period_kind=query["period_kind"],
+                                          owner_id=_id(query["owner"]), kinds=tuple(KpiNode.Kind.values))  # fmt: skip
+        return Response({
+            "as_of": as_of, "period_kind": query["period_kind"], "owner": _id(query["owner"]),
+            "thresholds": {"on_track_at": str(self.workspace.pace_at_risk_threshold),
+                           "at_risk_at": str(self.workspace.pace_behind_threshold)},
+            "nodes": [{
+                "node": str(st.node.id), "key": st.node.key, "kind": st.node.kind,
+                "name": st.node.name(current_language()), "unit": st.node.unit, "direction": st.node.direction,
+                "status": st.status, "status_label": localized(*selectors.STATUS_LABELS[st.status]),
+                "period_start": st.period_start, "period_end": st.period_end,
+                "target": value_format(st.target, st.node.unit), "expected": value_format(st.expected, st.node.unit),
+                "actual": value_format(st.actual, st.node.unit),
+                "attainment_pct": value_format(st.attainment * 100, "percent") if st.attainment is not None else None,
+                "message": localized(st.message_ja, st.message_en),
+            } for st in statuses],
+        })  # fmt: skip
+
+    @action(detail=True, methods=["get"])
+    def sensitivity(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        plan = self.get_object()
+        query = _valid(s.SensitivityQuerySerializer, self, request.query_params.dict())
+        as_of = query["as_of"] or timezone.localdate()
+        try:
+            result = selectors.plan_sensitivity(
+                plan=plan, as_of=as_of, improvement_pct=query["improvement_pct"]
+            )
+        except PlanningError as exc:
+            raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en)) from exc
+        if result is None:
+            return Response({"available": False, "as_of": as_of, "reason": localized(
+                "KPIツリーに「件数 × 各転換率 × 平均受注単価」の連鎖（例: アポ数 × 商談化率 × 受注率 × 平均受注単価）が"
+                "見つからないため、感度分析ができません。",
+                "The KPI tree has no chain of a count x conversion rates x average deal size (for example "
+                "appointments x meeting rate x win rate x average deal size), so there is nothing to analyse.")})  # fmt: skip
+        bottleneck = result.bottleneck
+        return Response({
+            "available": True, "as_of": as_of, "improvement_pct": str(result.improvement_pct),
+            "plan_kgi": value_format(result.plan_kgi, "jpy"), "projected_kgi": value_format(result.projected_kgi, "jpy"),
+            "gap_to_plan": value_format(result.gap_to_plan_jpy, "jpy"),
+            "bottleneck": bottleneck.key if bottleneck else None,
+            "summary": localized(result.summary_ja, result.summary_en),
+            "method": localized(result.method_ja, result.method_en),
+            "drivers": [{
+                "rank": r.rank, "key": r.key, "name": localized(r.name_ja, r.name_en), "kind": r.kind,
+                "plan": str(r.plan), "plan_to_date": str(r.plan_to_date),
+                "actual": str(r.actual) if r.actual is not None else None,
+                "attainment_pct": value_format(r.attainment_pct, "percent"), "behind_plan": r.behind_plan,
+                "effect_of_improvement": value_format(r.effect_of_improvement_jpy, "jpy"),
+                "uplift_if_plan": value_format(r.uplift_if_plan_jpy, "jpy"),
+                "note": localized(r.note.message_ja, r.note.message_en) if r.note else None,
+            } for r in result.rows],
+            "notes": [localized(n.message_ja, n.message_en) for n in result.notes],
+        })  # fmt: skip
+
+    def _definition_book(self, request: Request) -> definition_book.DefinitionBook:
+        query = _valid(s.DefinitionBookQuerySerializer, self, request.query_params.dict())
+        return definition_book.definition_book_build(plan=self.get_object(),
+                                                     language=query["lang"] or current_language())  # fmt: skip
+
+    @action(detail=True, methods=["get"], url_path="definition-book.md", renderer_classes=[MarkdownRenderer])
+    def definition_book_markdown(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        text = definition_book.definition_book_markdown(self._definition_book(request))
+        return Response(text, content_type="text/markdown; charset=utf-8")
+
+    @action(detail=True, methods=["get"], url_path="definition-book.csv", renderer_classes=[CsvRenderer])
+    def definition_book_csv(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        text = definition_book.definition_book_csv(self._definition_book(request))
+        response = Response(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="kpi-definition-book.csv"'
+        return response
+
+
+def _id(obj: Any) -> str | None:
+    return str(obj.id) if obj is not None else None
+
+
+def _formatted(plan: KpiPlan, values: dict[str, Any]) -> dict[str, str | None]:
+    """Each value for its unit (node units win over metric units for the same key)."""
+    units = dict(Metric.objects.values_list("key", "unit"))
+    units.update(KpiNode.objects.filter(plan=plan).values_list("key", "unit"))
+    return {key: value_format(value, units.get(key, "count")) for key, value in values.items()}
 
 
 @extend_schema(tags=["kpi"])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import zoneinfo
 from collections.abc import Mapping
 from typing import Any
@@ -58,6 +60,8 @@ class WorkspaceOutputSerializer(serializers.ModelSerializer):
             "fiscal_year_start_month",
             "time_zone",
             "currency",
+            "pace_at_risk_threshold",
+            "pace_behind_threshold",
             "created_at",
         )
         read_only_fields = fields
@@ -68,6 +72,12 @@ class WorkspaceSettingsInputSerializer(StrictInputSerializer):
     fiscal_year_start_month = serializers.IntegerField(min_value=1, max_value=12, required=False)
     time_zone = serializers.CharField(max_length=64, required=False)
     currency = serializers.ChoiceField(choices=["JPY", "USD", "EUR"], required=False)
+    pace_at_risk_threshold = serializers.DecimalField(
+        max_digits=3, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal(1), required=False
+    )
+    pace_behind_threshold = serializers.DecimalField(
+        max_digits=3, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal(1), required=False
+    )
 
     def validate_time_zone(self, value: str) -> str:
         if value not in zoneinfo.available_timezones():
