@@ -21,6 +21,7 @@ from checklist.services.reviews import (
     workspace_zone,
 )
 from kpi.models import KpiNode, KpiTarget
+from kpi.units import value_format
 from tenants.context import workspace_context
 from tenants.models import Workspace
 
@@ -111,10 +112,6 @@ def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[st
         if status.status not in AGENDA_STATUSES:
             continue
         node = status.node
-        label_ja = "未達ペース" if status.status == "behind" else "要注意"
-        label_en = "behind pace" if status.status == "behind" else "at risk"
-        figures_ja = f"実績 {_number(status.actual, node.unit)} / 想定 {_number(status.expected, node.unit)}"
-        figures_en = f"actual {_number(status.actual, node.unit)} vs expected {_number(status.expected, node.unit)}"
         items.append({
             "kind": f"kpi_{status.status}",
             "node_id": str(node.id),
@@ -122,14 +119,14 @@ def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[st
             "name_ja": node.name_ja,
             "name_en": node.name_en or node.name_ja,
             "status": status.status,
-            "actual": str(status.actual) if status.actual is not None else None,
-            "expected": str(status.expected) if status.expected is not None else None,
-            "target": str(status.target) if status.target is not None else None,
+            "actual": value_format(status.actual, node.unit),
+            "expected": value_format(status.expected, node.unit),
+            "target": value_format(status.target, node.unit),
             "unit": node.unit,
             "period_start": status.period_start.isoformat(),
             "period_end": status.period_end.isoformat(),
-            "text_ja": f"{node.name_ja}({label_ja}): {figures_ja}。{status.message_ja}".rstrip(),
-            "text_en": f"{node.name_en or node.name_ja} ({label_en}): {figures_en}. {status.message_en}".rstrip(),
+            "text_ja": status.message_ja,
+            "text_en": status.message_en,
         })  # fmt: skip
     # Behind first, then at risk, each in the tree's order.
     items.sort(key=lambda item: 0 if item["status"] == "behind" else 1)
