@@ -37,6 +37,7 @@ from checklist.selectors import reviews as selectors
 from checklist.services import reviews as services
 from kpi.models import KpiNode
 from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.api.pagination import CreatedCursorPagination
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from tenants.i18n import current_language
 from tenants.models import Membership
@@ -160,25 +161,24 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
         return meeting.starts_at.astimezone(zone).date() != meeting.occurrence_date
 
 
-class AgendaItemSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    text = serializers.CharField()
-    text_ja = serializers.CharField()
-    text_en = serializers.CharField()
-
-
 class AgendaOutputSerializer(serializers.Serializer):
     meeting = serializers.UUIDField()
     generated_at = serializers.DateTimeField(allow_null=True)
     as_of = serializers.DateField(allow_null=True)
     next_meeting_date = serializers.DateField(allow_null=True)
     plan_id = serializers.UUIDField(allow_null=True)
-    items = AgendaItemSerializer(many=True, help_text="Each item also carries its own fields by kind")
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Each item: kind (kpi_behind, kpi_at_risk, bottleneck, action_plan_overdue, action_plan_due, "
+        "next_month_plan, kpi_revision, note), text (in the request's language), text_ja, text_en, and the "
+        "fields of its kind (kpi_key, actual, expected, target; action_plan_id, due_date, owner; ...)",
+    )
 
 
 class NotesInputSerializer(StrictInputSerializer):
     notes = serializers.CharField(allow_blank=True, max_length=20_000, trim_whitespace=False)
-    decisions = serializers.ListField(child=serializers.CharField(max_length=500), required=False, default=list,
+    decisions = serializers.ListField(child=serializers.CharField(max_length=500, allow_blank=True), required=False,
+                                      default=list,
                                       max_length=50)  # fmt: skip
 
 
@@ -246,6 +246,18 @@ def _feed_status(feed: CalendarFeedToken | None) -> dict[str, Any]:
 
 
 # --- Views ------------------------------------------------------------------------------------------
+
+
+class MeetingPagination(CreatedCursorPagination):
+    """Meetings in calendar order."""
+
+    ordering = ("starts_at", "id")
+
+
+class ActionPlanPagination(CreatedCursorPagination):
+    """Action plans by due date, the most urgent first."""
+
+    ordering = ("due_date", "id")
 
 
 @extend_schema(tags=["reviews"])
@@ -350,6 +362,7 @@ class ReviewMeetingViewSet(
 ):
     model = ReviewMeeting
     serializer_class = MeetingOutputSerializer
+    pagination_class = MeetingPagination
     permission_read = Perm.CHECKLIST_READ
     permission_write = Perm.CHECKLIST_WRITE
     http_method_names = ["get", "post", "put", "head", "options"]
@@ -418,6 +431,7 @@ class ActionPlanViewSet(
 ):
     model = ActionPlan
     serializer_class = ActionPlanOutputSerializer
+    pagination_class = ActionPlanPagination
     permission_read = Perm.CHECKLIST_READ
     permission_write = Perm.CHECKLIST_WRITE
     http_method_names = ["get", "post", "patch", "head", "options"]

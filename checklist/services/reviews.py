@@ -280,7 +280,9 @@ def review_cadence_update(
     cadence.save()
     audit_event_record(actor=actor, action="checklist.review_cadence.updated", target_type="review_cadence",
                        target_id=cadence.id, changes=diff)  # fmt: skip
-    review_meetings_generate(actor=actor, cadence=cadence, now=now)
+    # Keep the horizon already scheduled: as many meetings ahead as there were (the default if none).
+    ahead = ReviewMeeting.objects.filter(cadence=cadence, starts_at__gte=now or timezone.now()).count()
+    review_meetings_generate(actor=actor, cadence=cadence, count=min(ahead, MAX_COUNT) or None, now=now)
     return cadence
 
 
