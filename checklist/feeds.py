@@ -23,7 +23,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if workspace is None:
         return HttpResponseNotFound(b"Not found", content_type="text/plain; charset=utf-8")
     with workspace_context(workspace.id):
-        body = review_calendar_ics(workspace=workspace, meetings=calendar_meetings(), language=current_language())
+        body = review_calendar_ics(
+            workspace=workspace, meetings=calendar_meetings(), language=current_language()
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="reviews.ics"'
     response["Referrer-Policy"] = "no-referrer"

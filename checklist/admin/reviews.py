@@ -10,7 +10,16 @@ from tenants.admin import TenantDataAdmin
 
 @admin.register(ReviewCadence)
 class ReviewCadenceAdmin(TenantDataAdmin):
-    list_display = ("title", "kind", "workspace", "local_time", "duration_minutes", "start_date", "end_date", "active")
+    list_display = (
+        "title",
+        "kind",
+        "workspace",
+        "local_time",
+        "duration_minutes",
+        "start_date",
+        "end_date",
+        "active",
+    )
     list_filter = ("kind", "active", ("workspace", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title",)
 

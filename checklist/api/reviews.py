@@ -32,7 +32,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from checklist.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewCadenceAttendee, ReviewMeeting
+from checklist.models import (
+    ActionPlan,
+    CalendarFeedToken,
+    ReviewCadence,
+    ReviewCadenceAttendee,
+    ReviewMeeting,
+)
 from checklist.selectors import reviews as selectors
 from checklist.services import reviews as services
 from kpi.models import KpiNode
@@ -44,7 +50,9 @@ from tenants.models import Membership
 from tenants.roles import Perm
 
 
-def _valid(serializer_class: type[serializers.Serializer], view: Any, data: Any, **kwargs: Any) -> dict[str, Any]:
+def _valid(
+    serializer_class: type[serializers.Serializer], view: Any, data: Any, **kwargs: Any
+) -> dict[str, Any]:
     serializer = serializer_class(data=data, context={"view": view, "request": view.request}, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -90,7 +98,9 @@ class CadenceOutputSerializer(serializers.ModelSerializer):
         return meeting.starts_at if meeting else None
 
 
-_RULE_HELP = "weekly: weekday (0 = Monday); monthly: day_of_month (31 = last day); quarterly: also month_of_quarter"
+_RULE_HELP = (
+    "weekly: weekday (0 = Monday); monthly: day_of_month (31 = last day); quarterly: also month_of_quarter"
+)
 
 
 class CadenceInputSerializer(StrictInputSerializer):
@@ -98,7 +108,9 @@ class CadenceInputSerializer(StrictInputSerializer):
     title = serializers.CharField(max_length=200)
     weekday = serializers.IntegerField(min_value=0, max_value=6, required=False, allow_null=True, default=None,
                                        help_text=_RULE_HELP)  # fmt: skip
-    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True, default=None)
+    day_of_month = serializers.IntegerField(
+        min_value=1, max_value=31, required=False, allow_null=True, default=None
+    )
     month_of_quarter = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True,
                                                 default=None)  # fmt: skip
     local_time = serializers.TimeField(help_text="Local time in the workspace's time zone (Asia/Tokyo)")
@@ -269,14 +281,31 @@ class ActionPlanPagination(CreatedCursorPagination):
         request=CadenceInputSerializer,
         responses={201: CadenceOutputSerializer},
         examples=[
-            OpenApiExample("Weekly on Monday", value={
-                "kind": "weekly", "title": "週次 進捗・ボトルネック確認", "weekday": 0, "local_time": "10:00",
-                "duration_minutes": 60, "start_date": "2026-04-06"}),
-            OpenApiExample("Quarterly KPI revision", value={
-                "kind": "quarterly", "title": "四半期 KPI見直し", "month_of_quarter": 3, "day_of_month": 20,
-                "local_time": "15:00", "duration_minutes": 120, "start_date": "2026-04-01"}),
+            OpenApiExample(
+                "Weekly on Monday",
+                value={
+                    "kind": "weekly",
+                    "title": "週次 進捗・ボトルネック確認",
+                    "weekday": 0,
+                    "local_time": "10:00",
+                    "duration_minutes": 60,
+                    "start_date": "2026-04-06",
+                },
+            ),
+            OpenApiExample(
+                "Quarterly KPI revision",
+                value={
+                    "kind": "quarterly",
+                    "title": "四半期 KPI見直し",
+                    "month_of_quarter": 3,
+                    "day_of_month": 20,
+                    "local_time": "15:00",
+                    "duration_minutes": 120,
+                    "start_date": "2026-04-01",
+                },
+            ),
         ],
-    ),  # fmt: skip
+    ),
     partial_update=extend_schema(
         summary="Change a cadence; its future meetings without notes are rescheduled",
         request=CadenceUpdateSerializer,
@@ -299,7 +328,9 @@ class ReviewCadenceViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        cadence = services.review_cadence_create(actor=self.actor, **_valid(CadenceInputSerializer, self, request.data))
+        cadence = services.review_cadence_create(
+            actor=self.actor, **_valid(CadenceInputSerializer, self, request.data)
+        )
         return Response(CadenceOutputSerializer(cadence).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
@@ -352,10 +383,16 @@ def _agenda_payload(meeting: ReviewMeeting) -> dict[str, Any]:
         summary="Record the meeting's notes and decisions",
         request=NotesInputSerializer,
         responses={200: MeetingOutputSerializer},
-        examples=[OpenApiExample("Notes", value={
-            "notes": "商談化率が想定を下回る。インサイドセールスの架電数を増やす。",
-            "decisions": ["架電リストを週次で見直す"]})],
-    ),  # fmt: skip
+        examples=[
+            OpenApiExample(
+                "Notes",
+                value={
+                    "notes": "商談化率が想定を下回る。インサイドセールスの架電数を増やす。",
+                    "decisions": ["架電リストを週次で見直す"],
+                },
+            )
+        ],
+    ),
 )
 class ReviewMeetingViewSet(
     WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -416,10 +453,19 @@ class _MeetingQuerySerializer(serializers.Serializer):
         summary="Add an action plan for a KPI",
         request=ActionPlanInputSerializer,
         responses={201: ActionPlanOutputSerializer},
-        examples=[OpenApiExample("Raise the meeting rate", value={
-            "kpi_node": "<kpi node id>", "title": "架電スクリプトの改善", "owner": "<membership id>",
-            "due_date": "2026-05-29", "meeting": "<meeting id>"})],
-    ),  # fmt: skip
+        examples=[
+            OpenApiExample(
+                "Raise the meeting rate",
+                value={
+                    "kpi_node": "<kpi node id>",
+                    "title": "架電スクリプトの改善",
+                    "owner": "<membership id>",
+                    "due_date": "2026-05-29",
+                    "meeting": "<meeting id>",
+                },
+            )
+        ],
+    ),
     partial_update=extend_schema(
         summary="Update an action plan (status, owner, due date...)",
         request=ActionPlanInputSerializer(partial=True),
@@ -459,9 +505,12 @@ class ActionPlanViewSet(
         )
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        plan = services.action_plan_create(actor=self.actor, **_valid(ActionPlanInputSerializer, self, request.data))
+        plan = services.action_plan_create(
+            actor=self.actor, **_valid(ActionPlanInputSerializer, self, request.data)
+        )
         return Response(
-            ActionPlanOutputSerializer(plan, context={"today": self._today()}).data, status=status.HTTP_201_CREATED
+            ActionPlanOutputSerializer(plan, context={"today": self._today()}).data,
+            status=status.HTTP_201_CREATED,
         )
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
@@ -478,7 +527,9 @@ class ICalendarRenderer(BaseRenderer):
     format = "ics"
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
         return data if isinstance(data, bytes) else str(data).encode(self.charset)
 
 
@@ -489,7 +540,10 @@ class ICalendarRenderer(BaseRenderer):
 )
 class ReviewCalendarView(WorkspaceScopedViewMixin, GenericAPIView):
     model = ReviewMeeting
-    renderer_classes = [JSONRenderer, ICalendarRenderer]  # errors stay JSON unless only text/calendar is accepted
+    renderer_classes = [
+        JSONRenderer,
+        ICalendarRenderer,
+    ]  # errors stay JSON unless only text/calendar is accepted
     permission_read = Perm.CHECKLIST_READ
     permission_write = Perm.CHECKLIST_WRITE
 
@@ -523,7 +577,9 @@ class CalendarFeedView(WorkspaceScopedViewMixin, GenericAPIView):
     def post(self, request: Request, workspace_id: Any) -> Response:
         feed, token = services.calendar_feed_issue(actor=self.actor)
         url = request.build_absolute_uri(reverse("checklist-calendar-feed", kwargs={"token": token}))
-        return Response(FeedIssuedSerializer({**_feed_status(feed), "url": url}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            FeedIssuedSerializer({**_feed_status(feed), "url": url}).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(summary="Revoke the subscription URL", request=None, responses={204: None})
     def delete(self, request: Request, workspace_id: Any) -> Response:
@@ -538,6 +594,8 @@ router.register("checklist/action-plans", ActionPlanViewSet, basename="checklist
 
 urlpatterns: list[Any] = [
     path("checklist/reviews/calendar.ics", ReviewCalendarView.as_view(), name="checklist-review-calendar"),
-    path("checklist/reviews/calendar-feed/", CalendarFeedView.as_view(), name="checklist-calendar-feed-token"),
+    path(
+        "checklist/reviews/calendar-feed/", CalendarFeedView.as_view(), name="checklist-calendar-feed-token"
+    ),
     *router.urls,
 ]

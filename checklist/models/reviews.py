@@ -83,7 +83,8 @@ class ReviewCadenceAttendee(WorkspaceScopedModel):
         constraints = [
             *WorkspaceScopedModel.Meta.constraints,
             models.UniqueConstraint(
-                fields=["workspace", "cadence", "membership"], name="checklist_attendee_ws_cadence_member_uniq"
+                fields=["workspace", "cadence", "membership"],
+                name="checklist_attendee_ws_cadence_member_uniq",
             ),
         ]
 
@@ -122,7 +123,8 @@ class ReviewMeeting(WorkspaceScopedModel):
                 name="checklist_reviewmeeting_ws_cadence_date_uniq",
             ),
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="checklist_reviewmeeting_time_order"
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="checklist_reviewmeeting_time_order",
             ),
         ]
         indexes = [models.Index(fields=["workspace", "starts_at"], name="checklist_meeting_ws_start_idx")]
@@ -148,7 +150,12 @@ class ActionPlan(WorkspaceScopedModel):
 
     # SET_NULL: deleting a node in the KPI designer must not fail nor erase the plan's history.
     kpi_node = models.ForeignKey(
-        "kpi.KpiNode", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("KPI")
+        "kpi.KpiNode",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("KPI"),
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -176,7 +183,9 @@ class ActionPlan(WorkspaceScopedModel):
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         ordering = ("due_date", "created_at")
-        indexes = [models.Index(fields=["workspace", "status", "due_date"], name="checklist_action_ws_due_idx")]
+        indexes = [
+            models.Index(fields=["workspace", "status", "due_date"], name="checklist_action_ws_due_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -195,7 +204,9 @@ class CalendarFeedToken(WorkspaceScopedModel):
         verbose_name_plural = _("calendar feeds")
         constraints = [
             *WorkspaceScopedModel.Meta.constraints,
-            models.UniqueConstraint(fields=["workspace", "token_hash"], name="checklist_calfeed_ws_hash_uniq"),
+            models.UniqueConstraint(
+                fields=["workspace", "token_hash"], name="checklist_calfeed_ws_hash_uniq"
+            ),
             models.UniqueConstraint(
                 fields=["workspace"],
                 condition=models.Q(revoked_at__isnull=True),

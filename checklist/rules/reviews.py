@@ -64,7 +64,10 @@ def review_meetings_in_calendar(context: RuleContext) -> RuleOutcome:
     """
     meeting = _next_meeting(context)
     feed = CalendarFeedToken.objects.filter(revoked_at__isnull=True).first()
-    facts = {"next_meeting": meeting.starts_at.isoformat() if meeting else None, "feed_issued": feed is not None}
+    facts = {
+        "next_meeting": meeting.starts_at.isoformat() if meeting else None,
+        "feed_issued": feed is not None,
+    }
     if meeting is None:
         return RuleOutcome(False, "今後のレビュー会議が登録されていません。", "No upcoming review meeting is scheduled.",
                            facts)  # fmt: skip
@@ -79,7 +82,7 @@ def review_meetings_in_calendar(context: RuleContext) -> RuleOutcome:
     return RuleOutcome(
         True,
         f"次回の会議は{_local(meeting, context)}「{meeting.title}」。カレンダー購読URL(iCalendar)を発行済み。",
-        f"Next meeting {_local(meeting, context)} \"{meeting.title}\"; the iCalendar subscription URL is issued.",
+        f'Next meeting {_local(meeting, context)} "{meeting.title}"; the iCalendar subscription URL is issued.',
         facts,
     )
 
@@ -97,7 +100,7 @@ def quarterly_revision_cadence(context: RuleContext) -> RuleOutcome:
     return RuleOutcome(
         True,
         f"四半期のKPI見直し「{meeting.cadence.title}」の次回は{_local(meeting, context)}。",
-        f"Quarterly KPI revision \"{meeting.cadence.title}\": next on {_local(meeting, context)}.",
+        f'Quarterly KPI revision "{meeting.cadence.title}": next on {_local(meeting, context)}.',
         {"next_meeting": meeting.starts_at.isoformat()},
     )
 
@@ -118,17 +121,22 @@ def action_plans_for_behind_kpis(context: RuleContext) -> RuleOutcome:
     statuses = context.memo("kpi_statuses", lambda: kpi_statuses(plan=plan, as_of=context.as_of))
     behind = [s.node for s in statuses if s.status == "behind"]
     if not behind:
-        return RuleOutcome(True, "目標ペースを下回っているKPIはありません。", "No KPI is behind.", {"behind": []})
+        return RuleOutcome(
+            True, "目標ペースを下回っているKPIはありません。", "No KPI is behind.", {"behind": []}
+        )
     covered = set(
-        ActionPlan.objects.filter(status__in=ActionPlan.OPEN_STATUSES, kpi_node__key__in=[n.key for n in behind])
-        .values_list("kpi_node__key", flat=True)
+        ActionPlan.objects.filter(
+            status__in=ActionPlan.OPEN_STATUSES, kpi_node__key__in=[n.key for n in behind]
+        ).values_list("kpi_node__key", flat=True)
     )
     missing = [n for n in behind if n.key not in covered]
     facts = {"behind": [n.key for n in behind], "without_plan": [n.key for n in missing]}
     if missing:
         return RuleOutcome(
             False,
-            "未達ペースのKPIのうちアクションプランがないもの: " + "、".join(n.name_ja for n in missing) + "。",
+            "未達ペースのKPIのうちアクションプランがないもの: "
+            + "、".join(n.name_ja for n in missing)
+            + "。",
             "KPIs behind without an action plan: " + ", ".join(n.name_en or n.name_ja for n in missing) + ".",
             facts,
         )

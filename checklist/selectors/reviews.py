@@ -60,9 +60,9 @@ def review_meeting_next(*, cadence: ReviewCadence, after: dt.datetime) -> Review
 
 def review_meetings_upcoming(*, now: dt.datetime | None = None) -> QuerySet:
     """Future meetings of active cadences, soonest first."""
-    return ReviewMeeting.objects.filter(
-        starts_at__gte=now or timezone.now(), cadence__active=True
-    ).order_by("starts_at")
+    return ReviewMeeting.objects.filter(starts_at__gte=now or timezone.now(), cadence__active=True).order_by(
+        "starts_at"
+    )
 
 
 # --- The agenda ---------------------------------------------------------------------------------
@@ -86,8 +86,12 @@ def _kpi_selectors() -> tuple[Any, Any]:
 
 def _action_item(kind: str, plan: ActionPlan, ja: str, en: str) -> dict[str, Any]:
     owner = (plan.owner.user.full_name or plan.owner.user.email) if plan.owner else ""
-    suffix_ja = f"(担当: {owner}、期限: {plan.due_date:%Y-%m-%d})" if owner else f"(期限: {plan.due_date:%Y-%m-%d})"
-    suffix_en = f" (owner: {owner}, due {plan.due_date:%Y-%m-%d})" if owner else f" (due {plan.due_date:%Y-%m-%d})"
+    suffix_ja = (
+        f"(担当: {owner}、期限: {plan.due_date:%Y-%m-%d})" if owner else f"(期限: {plan.due_date:%Y-%m-%d})"
+    )
+    suffix_en = (
+        f" (owner: {owner}, due {plan.due_date:%Y-%m-%d})" if owner else f" (due {plan.due_date:%Y-%m-%d})"
+    )
     return {
         "kind": kind,
         "action_plan_id": str(plan.id),
@@ -197,7 +201,9 @@ def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, 
     plan = plan_current(workspace=workspace, as_of=as_of)
     items: list[dict[str, Any]] = []
     if plan is None:
-        items.append({"kind": "note", "text_ja": "KPI計画がまだありません。", "text_en": "There is no KPI plan yet."})
+        items.append(
+            {"kind": "note", "text_ja": "KPI計画がまだありません。", "text_en": "There is no KPI plan yet."}
+        )
     else:
         kpi_items, bottleneck = _kpi_items(plan, as_of)
         if not kpi_items:
@@ -210,7 +216,9 @@ def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, 
     for plan_row in open_plans.filter(due_date__lt=as_of):
         items.append(_action_item("action_plan_overdue", plan_row, "期限切れのアクション", "Overdue action"))
     for plan_row in open_plans.filter(due_date__gte=as_of, due_date__lte=horizon):
-        items.append(_action_item("action_plan_due", plan_row, "次回までが期限のアクション", "Due by next meeting"))
+        items.append(
+            _action_item("action_plan_due", plan_row, "次回までが期限のアクション", "Due by next meeting")
+        )
     if plan is not None and cadence.kind == Kind.MONTHLY:
         items.extend(_next_month_items(plan, meeting_day))
     if plan is not None and cadence.kind == Kind.QUARTERLY:
@@ -297,7 +305,9 @@ def calendar_feed_workspace(token: str) -> Workspace | None:
         return None
     digest = feed_token_hash(token)
     with workspace_context(workspace_id):
-        hashes = list(CalendarFeedToken.objects.filter(revoked_at__isnull=True).values_list("token_hash", flat=True))
+        hashes = list(
+            CalendarFeedToken.objects.filter(revoked_at__isnull=True).values_list("token_hash", flat=True)
+        )
     matched = False
     for stored in hashes:
         matched |= hmac.compare_digest(stored, digest)

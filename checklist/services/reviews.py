@@ -270,7 +270,10 @@ def review_cadence_update(
     _cadence_check(cadence)
     if attendees is not None:
         before = sorted(
-            str(i) for i in ReviewCadenceAttendee.objects.filter(cadence=cadence).values_list("membership_id", flat=True)
+            str(i)
+            for i in ReviewCadenceAttendee.objects.filter(cadence=cadence).values_list(
+                "membership_id", flat=True
+            )
         )
         after = _attendees_set(cadence, attendees)
         if before != after:
@@ -345,7 +348,11 @@ def review_meetings_generate(
             created += 1
         elif meeting.id in frozen or meeting.starts_at < now:
             kept += 1
-        elif (meeting.starts_at, meeting.ends_at, meeting.title) != (starts_at, starts_at + duration, cadence.title):
+        elif (meeting.starts_at, meeting.ends_at, meeting.title) != (
+            starts_at,
+            starts_at + duration,
+            cadence.title,
+        ):
             meeting.starts_at, meeting.ends_at, meeting.title = starts_at, starts_at + duration, cadence.title
             meeting.sequence += 1
             meeting.save(update_fields=["starts_at", "ends_at", "title", "sequence", "updated_at"])

@@ -78,7 +78,11 @@ def test_demo_reviews_seed(demo_workspace: Workspace) -> None:
     with workspace_context(demo_workspace.id):
         demo_reviews_seed(workspace=demo_workspace, actor=actor)
         demo_reviews_seed(workspace=demo_workspace, actor=actor)  # idempotent
-        assert sorted(ReviewCadence.objects.values_list("kind", flat=True)) == ["monthly", "quarterly", "weekly"]
+        assert sorted(ReviewCadence.objects.values_list("kind", flat=True)) == [
+            "monthly",
+            "quarterly",
+            "weekly",
+        ]
         assert ReviewMeeting.objects.filter(cadence__kind="quarterly").exists()
         noted = ReviewMeeting.objects.exclude(notes="")
         assert noted.count() == 1 and noted.get().agenda.get("items")

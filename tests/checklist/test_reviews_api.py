@@ -54,14 +54,24 @@ def counts(world: World) -> tuple[int, int, int, int]:
 
 def test_weekly_cadence_schedules_meetings_off_golden_week(world: World, client_as: Any) -> None:
     client = client_as("manager")
-    body = weekly_body(attendees=[str(world.a.memberships["manager"].id), str(world.a.memberships["viewer"].id)])
+    body = weekly_body(
+        attendees=[str(world.a.memberships["manager"].id), str(world.a.memberships["viewer"].id)]
+    )
     response = client.post(u(world, "reviews/cadences/"), body, format="json")
     assert response.status_code == 201, response.content
     cadence = response.json()
-    assert {a["email"] for a in cadence["attendees"]} == {world.a.users["manager"].email, world.a.users["viewer"].email}
+    assert {a["email"] for a in cadence["attendees"]} == {
+        world.a.users["manager"].email,
+        world.a.users["viewer"].email,
+    }
     listed = client.get(u(world, "reviews/meetings/"), {"cadence": cadence["id"]}).json()["results"]
     starts = [dt.datetime.fromisoformat(m["starts_at"]) for m in listed]
-    assert starts == [tokyo(2031, 4, 22, 10), tokyo(2031, 4, 30, 10), tokyo(2031, 5, 7, 10), tokyo(2031, 5, 13, 10)]
+    assert starts == [
+        tokyo(2031, 4, 22, 10),
+        tokyo(2031, 4, 30, 10),
+        tokyo(2031, 5, 7, 10),
+        tokyo(2031, 5, 13, 10),
+    ]
     assert [m["moved_from_holiday"] for m in listed] == [False, True, True, False]
     assert [m["occurrence_date"] for m in listed] == ["2031-04-22", "2031-04-29", "2031-05-06", "2031-05-13"]
     assert dt.datetime.fromisoformat(listed[0]["ends_at"]) == tokyo(2031, 4, 22, 11)
@@ -73,7 +83,9 @@ def test_generating_again_is_idempotent_and_extends(world: World, client_as: Any
     cadence_id = client.post(u(world, "reviews/cadences/"), weekly_body(), format="json").json()["id"]
     again = client.post(u(world, f"reviews/cadences/{cadence_id}/generate/"), {"count": 4}, format="json")
     assert again.json() == {"created": 0, "updated": 0, "deleted": 0, "kept": 4}
-    more = client.post(u(world, f"reviews/cadences/{cadence_id}/generate/"), {"count": 6}, format="json").json()
+    more = client.post(
+        u(world, f"reviews/cadences/{cadence_id}/generate/"), {"count": 6}, format="json"
+    ).json()
     assert more == {"created": 2, "updated": 0, "deleted": 0, "kept": 4}
     assert [m.occurrence_date for m in meetings_of(world, cadence_id)][-2:] == [dt.date(2031, 5, 20),
                                                                                dt.date(2031, 5, 27)]  # fmt: skip
@@ -85,12 +97,16 @@ def test_changing_a_cadence_moves_only_meetings_without_notes(world: World, clie
     first, second, *_ = meetings_of(world, cadence_id)
     noted = client.put(u(world, f"reviews/meetings/{second.id}/notes/"), {"notes": "準備メモ"}, format="json")
     assert noted.status_code == 200
-    response = client.patch(u(world, f"reviews/cadences/{cadence_id}/"), {"local_time": "15:30"}, format="json")
+    response = client.patch(
+        u(world, f"reviews/cadences/{cadence_id}/"), {"local_time": "15:30"}, format="json"
+    )
     assert response.status_code == 200, response.content
     after = {m.id: m for m in meetings_of(world, cadence_id)}
     assert len(after) == 4
     assert after[first.id].starts_at == tokyo(2031, 4, 22, 15, 30) and after[first.id].sequence == 1
-    assert after[second.id].starts_at == tokyo(2031, 4, 30, 10) and after[second.id].sequence == 0  # has notes
+    assert (
+        after[second.id].starts_at == tokyo(2031, 4, 30, 10) and after[second.id].sequence == 0
+    )  # has notes
     # Thursdays now: Tuesday meetings without notes go, Thursdays come; the noted meeting stays.
     client.patch(u(world, f"reviews/cadences/{cadence_id}/"), {"weekday": 3}, format="json")
     dates = [(m.occurrence_date, m.starts_at) for m in meetings_of(world, cadence_id)]
@@ -115,7 +131,9 @@ def test_past_meetings_are_never_rescheduled(world: World) -> None:
         )  # fmt: skip
         assert [m.starts_at for m in ReviewMeeting.objects.filter(cadence=cadence)] == [
             tokyo(2026, 4, 6, 14), tokyo(2026, 5, 7, 14), tokyo(2026, 6, 5, 14)]  # fmt: skip
-        services.review_cadence_update(actor=actor, cadence=cadence, local_time=dt.time(9), now=tokyo(2026, 5, 1, 9))
+        services.review_cadence_update(
+            actor=actor, cadence=cadence, local_time=dt.time(9), now=tokyo(2026, 5, 1, 9)
+        )
         assert [m.starts_at for m in ReviewMeeting.objects.filter(cadence=cadence)] == [
             tokyo(2026, 4, 6, 14), tokyo(2026, 5, 7, 9), tokyo(2026, 6, 5, 9)]  # fmt: skip
 
@@ -126,7 +144,11 @@ def test_past_meetings_are_never_rescheduled(world: World) -> None:
         (weekly_body(weekday=None), "weekday", "rule_field_required"),
         (weekly_body(day_of_month=5), "day_of_month", "rule_field_not_for_kind"),
         (weekly_body(kind="monthly", weekday=None), "day_of_month", "rule_field_required"),
-        (weekly_body(kind="quarterly", weekday=None, day_of_month=20), "month_of_quarter", "rule_field_required"),
+        (
+            weekly_body(kind="quarterly", weekday=None, day_of_month=20),
+            "month_of_quarter",
+            "rule_field_required",
+        ),
         (weekly_body(end_date="2031-01-01"), "end_date", "end_before_start"),
         (weekly_body(weekday=7), "weekday", "max_value"),
         (weekly_body(kind="daily"), "kind", "invalid_choice"),
@@ -162,7 +184,9 @@ def test_bad_updates_are_400(world: World, client_as: Any) -> None:
     for body in ({"kind": "monthly"}, {"day_of_month": 3}, {"weekday": None}, {"duration_minutes": 1}):
         response = client.patch(u(world, f"reviews/cadences/{cadence_id}/"), body, format="json")
         assert response.status_code == 400, (body, response.content)
-    bad_count = client.post(u(world, f"reviews/cadences/{cadence_id}/generate/"), {"count": 99}, format="json")
+    bad_count = client.post(
+        u(world, f"reviews/cadences/{cadence_id}/generate/"), {"count": 99}, format="json"
+    )
     assert bad_count.status_code == 400
     assert client.get(u(world, "reviews/meetings/"), {"cadence": "nope"}).status_code == 400
     assert counts(world) == before
@@ -174,14 +198,18 @@ def test_bad_updates_are_400(world: World, client_as: Any) -> None:
 def test_notes_and_decisions_are_recorded_and_audited(world: World, client_as: Any) -> None:
     meeting = world.a.extra["review_meeting"]
     body = {"notes": "商談化率が想定を下回る。", "decisions": ["架電リストを見直す", "  ", "翌週に再確認"]}
-    response = client_as("manager").put(u(world, f"reviews/meetings/{meeting.id}/notes/"), body, format="json")
+    response = client_as("manager").put(
+        u(world, f"reviews/meetings/{meeting.id}/notes/"), body, format="json"
+    )
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["notes"] == "商談化率が想定を下回る。"
     assert data["decisions"] == ["架電リストを見直す", "翌週に再確認"]
     assert data["notes_updated_by"]
     with workspace_context(world.a.workspace.id):
-        event = AuditEvent.objects.filter(action="checklist.review_meeting.notes_set", target_id=str(meeting.id)).last()
+        event = AuditEvent.objects.filter(
+            action="checklist.review_meeting.notes_set", target_id=str(meeting.id)
+        ).last()
     assert event is not None and event.changes["decisions"]["to"] == ["架電リストを見直す", "翌週に再確認"]
     viewer = client_as("viewer").put(u(world, f"reviews/meetings/{meeting.id}/notes/"), body, format="json")
     assert viewer.status_code == 403
@@ -208,7 +236,9 @@ def test_action_plan_create_update_and_close(world: World, client_as: Any) -> No
     assert data["status"] == "open" and data["overdue"] is False and data["closed_at"] is None
     done = client.patch(u(world, f"action-plans/{data['id']}/"), {"status": "done"}, format="json").json()
     assert done["status"] == "done" and done["closed_at"] is not None
-    reopened = client.patch(u(world, f"action-plans/{data['id']}/"), {"status": "in_progress"}, format="json").json()
+    reopened = client.patch(
+        u(world, f"action-plans/{data['id']}/"), {"status": "in_progress"}, format="json"
+    ).json()
     assert reopened["closed_at"] is None
 
 
@@ -234,7 +264,9 @@ def test_action_plan_cannot_point_into_another_workspace(world: World, client_as
     before = counts(world)
     for fields in ({"kpi_node": str(world.b.kpi.id)}, {"owner": str(world.b.memberships["manager"].id)},
                    {"meeting": str(world.b.extra["review_meeting"].id)}):  # fmt: skip
-        response = client_as("consultant").post(u(world, "action-plans/"), _plan_body(world, **fields), format="json")
+        response = client_as("consultant").post(
+            u(world, "action-plans/"), _plan_body(world, **fields), format="json"
+        )
         assert response.status_code == 400, fields
         assert str(world.b.workspace.id) not in response.content.decode()
     plan_id = world.a.extra["action_plan"].id
@@ -321,7 +353,9 @@ def test_anonymous_is_refused(world: World, client_as: Any) -> None:
 
 def test_calendar_ics_parses_with_icalendar(world: World, client_as: Any) -> None:
     client = client_as("admin")
-    cadence_id = client.post(u(world, "reviews/cadences/"), weekly_body(title="週次 進捗確認"), format="json").json()["id"]
+    cadence_id = client.post(
+        u(world, "reviews/cadences/"), weekly_body(title="週次 進捗確認"), format="json"
+    ).json()["id"]
     meetings = meetings_of(world, cadence_id)
     client.post(u(world, f"reviews/meetings/{meetings[0].id}/agenda/"))
     response = client_as("viewer").get(u(world, "reviews/calendar.ics"))
@@ -370,7 +404,9 @@ def test_agenda_lists_kpis_behind_and_action_plans(world: World, client_as: Any)
                                               due_date=dt.date(2026, 5, 1))  # fmt: skip
         services.action_plan_create(actor=actor, kpi_node=world.a.kpi, title="来月までの対策",
                                     due_date=dt.date(2026, 6, 1))  # fmt: skip
-        services.action_plan_create(actor=actor, kpi_node=world.a.kpi, title="ずっと先", due_date=dt.date(2026, 9, 1))
+        services.action_plan_create(
+            actor=actor, kpi_node=world.a.kpi, title="ずっと先", due_date=dt.date(2026, 9, 1)
+        )
     client = client_as("manager")
     empty = client.get(u(world, f"reviews/meetings/{may.id}/agenda/")).json()
     assert empty["items"] == [] and empty["generated_at"] is None
@@ -388,7 +424,9 @@ def test_agenda_lists_kpis_behind_and_action_plans(world: World, client_as: Any)
     assert overdue.id  # the overdue one is on the agenda, the September one is not
     assert kinds[-1] == "next_month_plan"
     next_month = agenda["items"][-1]
-    assert next_month["month"] == "2026-06-01" and [t["kpi_key"] for t in next_month["targets"]] == ["win_rate"]
+    assert next_month["month"] == "2026-06-01" and [t["kpi_key"] for t in next_month["targets"]] == [
+        "win_rate"
+    ]
     # The snapshot is stored: reading it again gives the same items, even after the state changes.
     with workspace_context(world.a.workspace.id):
         ActionPlan.objects.filter(title="過去の対策").update(status="done")

@@ -46,7 +46,9 @@ def test_only_a_hash_is_stored_and_the_url_is_shown_once(world: World, client_as
     with workspace_context(world.a.workspace.id):
         feed = CalendarFeedToken.objects.get(revoked_at__isnull=True)
     assert feed.token_hash == feed_token_hash(token) and token not in str(feed.__dict__)
-    state = client_as("viewer").get(f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/")
+    state = client_as("viewer").get(
+        f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/"
+    )
     assert state.json()["issued"] is True and state.json()["hint"] == token[-4:]
     assert token not in state.content.decode() and "url" not in state.json()
 
@@ -73,10 +75,14 @@ def test_rotation_and_revocation(world: World, client_as: Any) -> None:
     client = Client()
     assert client.get(feed_path(old)).status_code == 404
     assert client.get(feed_path(new)).status_code == 200
-    revoke = client_as("manager").delete(f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/")
+    revoke = client_as("manager").delete(
+        f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/"
+    )
     assert revoke.status_code == 204
     assert client.get(feed_path(new)).status_code == 404
-    state = client_as("viewer").get(f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/")
+    state = client_as("viewer").get(
+        f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/"
+    )
     assert state.json()["issued"] is False
 
 

@@ -43,7 +43,9 @@ def test_review_cadence_scheduled_flips(world: World) -> None:
     # A cadence that ended before the day asked about does not count.
     later = services.workspace_today(world.a.workspace) + dt.timedelta(days=400)
     with workspace_context(world.a.workspace.id):
-        services.review_cadence_update(actor=actor(world), cadence=cadence, end_date=later - dt.timedelta(days=1))
+        services.review_cadence_update(
+            actor=actor(world), cadence=cadence, end_date=later - dt.timedelta(days=1)
+        )
     assert not outcome(world, "review_cadence_scheduled", as_of=later).verified
     assert outcome(world, "review_cadence_scheduled").verified
 
@@ -58,7 +60,9 @@ def test_review_meetings_in_calendar_needs_a_meeting_and_a_feed(world: World, cl
         services.calendar_feed_issue(actor=actor(world))
     assert outcome(world, "review_meetings_in_calendar").verified
     with workspace_context(world.a.workspace.id):
-        services.review_cadence_update(actor=actor(world), cadence=world.a.extra["review_cadence"], active=False)
+        services.review_cadence_update(
+            actor=actor(world), cadence=world.a.extra["review_cadence"], active=False
+        )
     off = outcome(world, "review_meetings_in_calendar")
     assert not off.verified and off.evidence_en == "No upcoming review meeting is scheduled."
 

@@ -62,7 +62,9 @@ def test_monthly_day_and_month_end() -> None:
         (D(2026, 5, 5), D(2026, 5, 7)),  # こどもの日, 振替休日 -> Thursday
         (D(2026, 6, 5), D(2026, 6, 5)),
     ]
-    last = ScheduleRule(kind="monthly", day_of_month=31, start_date=D(2027, 1, 1), holiday_rule="previous_working_day")
+    last = ScheduleRule(
+        kind="monthly", day_of_month=31, start_date=D(2027, 1, 1), holiday_rule="previous_working_day"
+    )
     assert dates(last, D(2027, 1, 1), 3) == [
         (D(2027, 1, 31), D(2027, 1, 29)),  # Sunday -> Friday before
         (D(2027, 2, 28), D(2027, 2, 26)),  # February's last day, a Sunday -> Friday
@@ -99,7 +101,9 @@ def test_start_end_and_window() -> None:
     assert [d for _, d in dates(rule, D(2026, 5, 1), 10)] == [D(2026, 6, 5), D(2026, 6, 12), D(2026, 6, 19)]
     # A meeting moved into the window is found although its rule date is before it.
     gw = ScheduleRule(kind="weekly", weekday=0, start_date=D(2026, 4, 1))
-    assert schedule_occurrences(gw, from_date=D(2026, 5, 5), count=1) == [Occurrence(D(2026, 5, 4), D(2026, 5, 7))]
+    assert schedule_occurrences(gw, from_date=D(2026, 5, 5), count=1) == [
+        Occurrence(D(2026, 5, 4), D(2026, 5, 7))
+    ]
 
 
 def test_until_extends_past_count() -> None:
