@@ -88,3 +88,18 @@ def test_demo_reviews_seed(demo_workspace: Workspace) -> None:
         assert noted.count() == 1 and noted.get().agenda.get("items")
         assert ActionPlan.objects.count() == 2
         assert CalendarFeedToken.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize("page", ["reviewcadence", "reviewmeeting", "actionplan"])
+def test_admin_pages_show_only_the_consultants_workspaces(world: Any, page: str) -> None:
+    from django.test import Client
+
+    from tests.conftest import CANARY_B
+
+    client = Client()
+    client.force_login(world.a.users["consultant"])
+    response = client.get(f"/admin/checklist/{page}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert str(world.a.extra["review_cadence"].title) in body or world.a.extra["action_plan"].title in body
+    assert CANARY_B not in body
