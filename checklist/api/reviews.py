@@ -1,5 +1,601 @@
-"""API of the reviews capability (stub)."""
+"""API of the review cycle: cadences, meetings (agenda, notes), action plans, the calendar and its feed.
 
+Permissions. Everyone with CHECKLIST_READ (every member, keys with checklist:read) reads everything here.
+CHECKLIST_WRITE (client admins, managers, consultants, keys with checklist:write) writes notes and action
+plans, and also cadences and the calendar feed's secret: the client's own managers run their review
+meetings and decide when they happen, so requiring the consultant (CHECKLIST_MANAGE) would put the
+consultant in the way of the client's routine. The feed secret only exposes meeting times and agendas,
+which every reader of the workspace may already see, so the people who run the meetings may issue it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 from typing import Any
 
-urlpatterns: list[Any] = []
+from django.http import HttpResponse
+from django.urls import path, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from checklist.models import (
+    ActionPlan,
+    CalendarFeedToken,
+    ReviewCadence,
+    ReviewCadenceAttendee,
+    ReviewMeeting,
+)
+from checklist.selectors import reviews as selectors
+from checklist.services import reviews as services
+from kpi.models import KpiNode
+from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.api.pagination import CreatedCursorPagination
+from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
+from tenants.i18n import current_language
+from tenants.models import Membership
+from tenants.roles import Perm
+
+
+def _valid(
+    serializer_class: type[serializers.Serializer], view: Any, data: Any, **kwargs: Any
+) -> dict[str, Any]:
+    serializer = serializer_class(data=data, context={"view": view, "request": view.request}, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Serializers: cadences -----------------------------------------------------------------------
+
+
+# Enum fields are declared once, on the input serializer (PATCH reuses it with partial=True), so the schema
+# names each choice set after one component and never collides with the KPI engine's "kind" or "status".
+
+
+@extend_schema_field({"type": "string", "pattern": "^(weekly|monthly|quarterly)$",
+                      "description": "weekly | monthly | quarterly"})  # fmt: skip
+class CadenceKindField(serializers.ChoiceField):
+    """The cadence's kind. Described by a pattern, not an enum: the KPI engine's node "kind" owns that name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=ReviewCadence.Kind.choices, **kwargs)
+
+
+class CadenceOutputSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    holiday_rule = serializers.CharField(read_only=True)
+    attendees = serializers.SerializerMethodField()
+    next_meeting_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewCadence
+        fields = (
+            "id", "kind", "title", "weekday", "day_of_month", "month_of_quarter", "local_time", "duration_minutes",
+            "start_date", "end_date", "holiday_rule", "active", "attendees", "next_meeting_at", "created_at",
+            "updated_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    def get_attendees(self, cadence: ReviewCadence) -> list[dict[str, str]]:
+        rows = ReviewCadenceAttendee.objects.filter(cadence=cadence).select_related("membership__user")
+        return [{"membership": str(r.membership_id), "email": r.membership.user.email} for r in rows]
+
+    def get_next_meeting_at(self, cadence: ReviewCadence) -> dt.datetime | None:
+        meeting = selectors.review_meeting_next(cadence=cadence, after=dt.datetime.now(dt.UTC))
+        return meeting.starts_at if meeting else None
+
+
+_RULE_HELP = (
+    "weekly: weekday (0 = Monday); monthly: day_of_month (31 = last day); quarterly: also month_of_quarter"
+)
+
+
+class CadenceInputSerializer(StrictInputSerializer):
+    kind = CadenceKindField()
+    title = serializers.CharField(max_length=200)
+    weekday = serializers.IntegerField(min_value=0, max_value=6, required=False, allow_null=True, default=None,
+                                       help_text=_RULE_HELP)  # fmt: skip
+    day_of_month = serializers.IntegerField(
+        min_value=1, max_value=31, required=False, allow_null=True, default=None
+    )
+    month_of_quarter = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True,
+                                                default=None)  # fmt: skip
+    local_time = serializers.TimeField(help_text="Local time in the workspace's time zone (Asia/Tokyo)")
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=720, default=60)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    holiday_rule = serializers.ChoiceField(choices=ReviewCadence.HolidayRule.choices,
+                                           default=ReviewCadence.HolidayRule.NEXT_WORKING_DAY)  # fmt: skip
+    active = serializers.BooleanField(default=True)
+    attendees = serializers.ListField(child=WorkspaceRelatedField(Membership), required=False, default=list,
+                                      max_length=200)  # fmt: skip
+    generate_count = serializers.IntegerField(min_value=1, max_value=services.MAX_COUNT, required=False,
+                                              allow_null=True, default=None)  # fmt: skip
+
+
+class CadenceUpdateSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    weekday = serializers.IntegerField(min_value=0, max_value=6, required=False, allow_null=True)
+    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True)
+    month_of_quarter = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True)
+    local_time = serializers.TimeField(required=False)
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=720, required=False)
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    holiday_rule = serializers.ChoiceField(choices=ReviewCadence.HolidayRule.choices, required=False)
+    active = serializers.BooleanField(required=False)
+    attendees = serializers.ListField(child=WorkspaceRelatedField(Membership), required=False, max_length=200)
+
+
+class GenerateInputSerializer(StrictInputSerializer):
+    count = serializers.IntegerField(min_value=1, max_value=services.MAX_COUNT, required=False, allow_null=True,
+                                     default=None)  # fmt: skip
+
+
+class GenerateOutputSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    deleted = serializers.IntegerField()
+    kept = serializers.IntegerField()
+
+
+# --- Serializers: meetings ------------------------------------------------------------------------
+
+
+class MeetingOutputSerializer(serializers.ModelSerializer):
+    cadence_kind = serializers.CharField(source="cadence.kind", read_only=True)
+    moved_from_holiday = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewMeeting
+        fields = (
+            "id", "cadence", "cadence_kind", "title", "occurrence_date", "starts_at", "ends_at", "moved_from_holiday",
+            "sequence", "agenda_generated_at", "notes", "decisions", "notes_updated_at", "notes_updated_by",
+            "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    def get_moved_from_holiday(self, meeting: ReviewMeeting) -> bool:
+        zone = services.workspace_zone(meeting.workspace)
+        return meeting.starts_at.astimezone(zone).date() != meeting.occurrence_date
+
+
+class AgendaOutputSerializer(serializers.Serializer):
+    meeting = serializers.UUIDField()
+    generated_at = serializers.DateTimeField(allow_null=True)
+    as_of = serializers.DateField(allow_null=True)
+    next_meeting_date = serializers.DateField(allow_null=True)
+    plan_id = serializers.UUIDField(allow_null=True)
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Each item: kind (kpi_behind, kpi_at_risk, bottleneck, action_plan_overdue, action_plan_due, "
+        "next_month_plan, kpi_revision, note), text (in the request's language), text_ja, text_en, and the "
+        "fields of its kind (kpi_key, actual, expected, target; action_plan_id, due_date, owner; ...)",
+    )
+
+
+class NotesInputSerializer(StrictInputSerializer):
+    notes = serializers.CharField(allow_blank=True, max_length=20_000, trim_whitespace=False)
+    decisions = serializers.ListField(child=serializers.CharField(max_length=500, allow_blank=True), required=False,
+                                      default=list,
+                                      max_length=50)  # fmt: skip
+
+
+# --- Serializers: action plans --------------------------------------------------------------------
+
+
+class ActionPlanOutputSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    kpi_key = serializers.CharField(source="kpi_node.key", read_only=True, default=None)
+    kpi_name = serializers.CharField(source="kpi_node.name_ja", read_only=True, default=None)
+    owner_email = serializers.EmailField(source="owner.user.email", read_only=True, default=None)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionPlan
+        fields = (
+            "id", "kpi_node", "kpi_key", "kpi_name", "title", "description", "owner", "owner_email", "due_date",
+            "status", "overdue", "meeting", "closed_at", "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    def get_overdue(self, plan: ActionPlan) -> bool:
+        return selectors.action_plan_is_overdue(plan, self.context["today"])
+
+
+class ActionPlanInputSerializer(StrictInputSerializer):
+    kpi_node = WorkspaceRelatedField(KpiNode)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+    owner = WorkspaceRelatedField(Membership, required=False, allow_null=True, default=None)
+    due_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=ActionPlan.Status.choices, default=ActionPlan.Status.OPEN)
+    meeting = WorkspaceRelatedField(ReviewMeeting, required=False, allow_null=True, default=None)
+
+
+class ActionPlanQuerySerializer(serializers.Serializer):
+    overdue = serializers.BooleanField(required=False, default=False)
+    status = serializers.ChoiceField(choices=ActionPlan.Status.choices, required=False)
+    kpi_node = serializers.UUIDField(required=False)
+    owner = serializers.UUIDField(required=False)
+    meeting = serializers.UUIDField(required=False)
+
+
+# --- Serializers: the feed ------------------------------------------------------------------------
+
+
+class FeedStatusSerializer(serializers.Serializer):
+    issued = serializers.BooleanField()
+    hint = serializers.CharField(allow_null=True, help_text="The secret's last characters, to recognise it")
+    created_at = serializers.DateTimeField(allow_null=True)
+    created_by = serializers.CharField(allow_null=True)
+
+
+class FeedIssuedSerializer(FeedStatusSerializer):
+    url = serializers.URLField(help_text="The subscription URL: shown once, never again.")
+
+
+def _feed_status(feed: CalendarFeedToken | None) -> dict[str, Any]:
+    return {
+        "issued": feed is not None,
+        "hint": feed.hint if feed else None,
+        "created_at": feed.created_at if feed else None,
+        "created_by": feed.created_by if feed else None,
+    }
+
+
+# --- Views ------------------------------------------------------------------------------------------
+
+
+class MeetingPagination(CreatedCursorPagination):
+    """Meetings in calendar order."""
+
+    ordering = ("starts_at", "id")
+
+
+class ActionPlanPagination(CreatedCursorPagination):
+    """Action plans by due date, the most urgent first."""
+
+    ordering = ("due_date", "id")
+
+
+@extend_schema(tags=["reviews"])
+@extend_schema_view(
+    list=extend_schema(summary="Review cadences (weekly, monthly, quarterly)"),
+    retrieve=extend_schema(summary="A review cadence"),
+    create=extend_schema(
+        summary="Create a cadence and schedule its next meetings",
+        request=CadenceInputSerializer,
+        responses={201: CadenceOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Weekly on Monday",
+                value={
+                    "kind": "weekly",
+                    "title": "週次 進捗・ボトルネック確認",
+                    "weekday": 0,
+                    "local_time": "10:00",
+                    "duration_minutes": 60,
+                    "start_date": "2026-04-06",
+                },
+            ),
+            OpenApiExample(
+                "Quarterly KPI revision",
+                value={
+                    "kind": "quarterly",
+                    "title": "四半期 KPI見直し",
+                    "month_of_quarter": 3,
+                    "day_of_month": 20,
+                    "local_time": "15:00",
+                    "duration_minutes": 120,
+                    "start_date": "2026-04-01",
+                },
+            ),
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change a cadence; its future meetings without notes are rescheduled",
+        request=CadenceUpdateSerializer,
+        responses={200: CadenceOutputSerializer},
+    ),
+    generate=extend_schema(
+        summary="Schedule the next N meetings (idempotent; meetings with notes are never touched)",
+        request=GenerateInputSerializer,
+        responses={200: GenerateOutputSerializer},
+        examples=[OpenApiExample("Next eight", value={"count": 8})],
+    ),
+)
+class ReviewCadenceViewSet(
+    WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    model = ReviewCadence
+    serializer_class = CadenceOutputSerializer
+    permission_read = Perm.CHECKLIST_READ
+    permission_write = Perm.CHECKLIST_WRITE  # see the module docstring
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request: Request, workspace_id: Any) -> Response:
+        cadence = services.review_cadence_create(
+            actor=self.actor, **_valid(CadenceInputSerializer, self, request.data)
+        )
+        return Response(CadenceOutputSerializer(cadence).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        cadence = self.get_object()
+        data = _valid(CadenceUpdateSerializer, self, request.data)
+        cadence = services.review_cadence_update(actor=self.actor, cadence=cadence, **data)
+        return Response(CadenceOutputSerializer(cadence).data)
+
+    @action(detail=True, methods=["post"])
+    def generate(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        cadence = self.get_object()
+        data = _valid(GenerateInputSerializer, self, request.data)
+        result = services.review_meetings_generate(actor=self.actor, cadence=cadence, count=data["count"])
+        return Response(GenerateOutputSerializer(result).data)
+
+
+def _agenda_payload(meeting: ReviewMeeting) -> dict[str, Any]:
+    agenda = meeting.agenda or {}
+    language = current_language()
+    items = [
+        {**item, "text": item.get("text_en" if language == "en" else "text_ja", "")}
+        for item in agenda.get("items", [])
+    ]
+    return {
+        "meeting": meeting.id,
+        "generated_at": meeting.agenda_generated_at,
+        "as_of": agenda.get("as_of"),
+        "next_meeting_date": agenda.get("next_meeting_date"),
+        "plan_id": agenda.get("plan_id"),
+        "items": items,
+    }
+
+
+@extend_schema(tags=["reviews"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Scheduled review meetings",
+        parameters=[
+            OpenApiParameter("cadence", OpenApiTypes.UUID),
+            OpenApiParameter("upcoming", OpenApiTypes.BOOL, description="Only meetings not yet started"),
+        ],
+    ),
+    retrieve=extend_schema(summary="A review meeting"),
+    agenda=extend_schema(
+        summary="The meeting's agenda snapshot (GET), or generate it again from the KPIs now (POST)",
+        request=None,
+        responses={200: AgendaOutputSerializer},
+    ),
+    notes=extend_schema(
+        summary="Record the meeting's notes and decisions",
+        request=NotesInputSerializer,
+        responses={200: MeetingOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Notes",
+                value={
+                    "notes": "商談化率が想定を下回る。インサイドセールスの架電数を増やす。",
+                    "decisions": ["架電リストを週次で見直す"],
+                },
+            )
+        ],
+    ),
+)
+class ReviewMeetingViewSet(
+    WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    model = ReviewMeeting
+    serializer_class = MeetingOutputSerializer
+    pagination_class = MeetingPagination
+    permission_read = Perm.CHECKLIST_READ
+    permission_write = Perm.CHECKLIST_WRITE
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def scope_queryset(self, queryset: Any) -> Any:
+        queryset = queryset.select_related("cadence", "workspace")
+        if getattr(self, "action", None) != "list":
+            return queryset
+        query = _MeetingQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        if query.validated_data.get("cadence"):
+            queryset = queryset.filter(cadence_id=query.validated_data["cadence"])
+        if query.validated_data.get("upcoming"):
+            queryset = queryset.filter(starts_at__gte=dt.datetime.now(dt.UTC))
+        return queryset.order_by("starts_at")
+
+    @action(detail=True, methods=["get", "post"])
+    def agenda(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        meeting = self.get_object()
+        if request.method == "POST":
+            meeting = services.review_meeting_agenda_generate(actor=self.actor, meeting=meeting)
+        return Response(AgendaOutputSerializer(_agenda_payload(meeting)).data)
+
+    @action(detail=True, methods=["put"])
+    def notes(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        meeting = self.get_object()
+        data = _valid(NotesInputSerializer, self, request.data)
+        meeting = services.review_meeting_notes_set(actor=self.actor, meeting=meeting, **data)
+        return Response(MeetingOutputSerializer(meeting).data)
+
+
+class _MeetingQuerySerializer(serializers.Serializer):
+    cadence = serializers.UUIDField(required=False)
+    upcoming = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema(tags=["reviews"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Action plans (overdue=1: due before today in the workspace's time zone and not done/cancelled)",
+        parameters=[
+            OpenApiParameter("overdue", OpenApiTypes.BOOL),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ActionPlan.Status.values),
+            OpenApiParameter("kpi_node", OpenApiTypes.UUID),
+            OpenApiParameter("owner", OpenApiTypes.UUID),
+            OpenApiParameter("meeting", OpenApiTypes.UUID),
+        ],
+    ),
+    retrieve=extend_schema(summary="An action plan"),
+    create=extend_schema(
+        summary="Add an action plan for a KPI",
+        request=ActionPlanInputSerializer,
+        responses={201: ActionPlanOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Raise the meeting rate",
+                value={
+                    "kpi_node": "<kpi node id>",
+                    "title": "架電スクリプトの改善",
+                    "owner": "<membership id>",
+                    "due_date": "2026-05-29",
+                    "meeting": "<meeting id>",
+                },
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Update an action plan (status, owner, due date...)",
+        request=ActionPlanInputSerializer(partial=True),
+        responses={200: ActionPlanOutputSerializer},
+    ),
+)
+class ActionPlanViewSet(
+    WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    model = ActionPlan
+    serializer_class = ActionPlanOutputSerializer
+    pagination_class = ActionPlanPagination
+    permission_read = Perm.CHECKLIST_READ
+    permission_write = Perm.CHECKLIST_WRITE
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _today(self) -> dt.date:
+        return services.workspace_today(self.workspace)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["today"] = self._today()
+        return context
+
+    def scope_queryset(self, queryset: Any) -> Any:
+        if getattr(self, "action", None) != "list":
+            return queryset.select_related("kpi_node", "owner__user")
+        query = ActionPlanQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        for name in ("kpi_node", "owner", "meeting"):
+            if data.get(name):
+                queryset = queryset.filter(**{f"{name}_id": data[name]})
+        return selectors.action_plan_list(
+            today=self._today(), overdue=data["overdue"], status=data.get("status"), queryset=queryset
+        )
+
+    def create(self, request: Request, workspace_id: Any) -> Response:
+        plan = services.action_plan_create(
+            actor=self.actor, **_valid(ActionPlanInputSerializer, self, request.data)
+        )
+        return Response(
+            ActionPlanOutputSerializer(plan, context={"today": self._today()}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        plan = self.get_object()
+        data = _valid(ActionPlanInputSerializer, self, request.data, partial=True)
+        plan = services.action_plan_update(actor=self.actor, action_plan=plan, **data)
+        return Response(ActionPlanOutputSerializer(plan, context={"today": self._today()}).data)
+
+
+class ICalendarRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: text/calendar``; the view answers with the document itself."""
+
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return data if isinstance(data, bytes) else str(data).encode(self.charset)
+
+
+@extend_schema(
+    tags=["reviews"],
+    summary="The review meetings as an iCalendar document (text/calendar)",
+    responses={(200, "text/calendar"): OpenApiResponse(OpenApiTypes.STR)},
+)
+class ReviewCalendarView(WorkspaceScopedViewMixin, GenericAPIView):
+    model = ReviewMeeting
+    renderer_classes = [
+        JSONRenderer,
+        ICalendarRenderer,
+    ]  # errors stay JSON unless only text/calendar is accepted
+    permission_read = Perm.CHECKLIST_READ
+    permission_write = Perm.CHECKLIST_WRITE
+
+    def get(self, request: Request, workspace_id: Any) -> HttpResponse:
+        body = selectors.review_calendar_ics(
+            workspace=self.workspace, meetings=selectors.calendar_meetings(), language=current_language()
+        )
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="reviews.ics"'
+        return response
+
+
+@extend_schema(tags=["reviews"])
+class CalendarFeedView(WorkspaceScopedViewMixin, GenericAPIView):
+    """The secret subscription URL (``/calendar/<token>.ics``): its state, issue/rotate, revoke."""
+
+    model = CalendarFeedToken
+    permission_read = Perm.CHECKLIST_READ
+    permission_write = Perm.CHECKLIST_WRITE  # see the module docstring
+    serializer_class = FeedStatusSerializer
+
+    @extend_schema(summary="Whether a subscription URL is issued (never the URL itself)")
+    def get(self, request: Request, workspace_id: Any) -> Response:
+        return Response(FeedStatusSerializer(_feed_status(selectors.calendar_feed_active())).data)
+
+    @extend_schema(
+        summary="Issue the subscription URL, revoking any previous one; the URL is shown once",
+        request=None,
+        responses={201: FeedIssuedSerializer},
+    )
+    def post(self, request: Request, workspace_id: Any) -> Response:
+        feed, token = services.calendar_feed_issue(actor=self.actor)
+        url = request.build_absolute_uri(reverse("checklist-calendar-feed", kwargs={"token": token}))
+        return Response(
+            FeedIssuedSerializer({**_feed_status(feed), "url": url}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(summary="Revoke the subscription URL", request=None, responses={204: None})
+    def delete(self, request: Request, workspace_id: Any) -> Response:
+        services.calendar_feed_revoke(actor=self.actor)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+router = SimpleRouter()
+router.register("checklist/reviews/cadences", ReviewCadenceViewSet, basename="checklist-review-cadence")
+router.register("checklist/reviews/meetings", ReviewMeetingViewSet, basename="checklist-review-meeting")
+router.register("checklist/action-plans", ActionPlanViewSet, basename="checklist-action-plan")
+
+urlpatterns: list[Any] = [
+    path("checklist/reviews/calendar.ics", ReviewCalendarView.as_view(), name="checklist-review-calendar"),
+    path(
+        "checklist/reviews/calendar-feed/", CalendarFeedView.as_view(), name="checklist-calendar-feed-token"
+    ),
+    *router.urls,
+]

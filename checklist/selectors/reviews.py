@@ -1,0 +1,331 @@
+"""Read paths of the review cycle: the agenda a meeting is given, action plan lists, the iCalendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from checklist.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
+from checklist.services.reviews import (
+    FEED_TOKEN_LENGTH,
+    FEED_WORKSPACE_CHARS,
+    feed_token_hash,
+    workspace_today,
+    workspace_zone,
+)
+from kpi.models import KpiNode, KpiTarget
+from kpi.units import value_format
+from tenants.context import workspace_context
+from tenants.models import Workspace
+
+Kind = ReviewCadence.Kind
+AGENDA_STATUSES = ("behind", "at_risk")
+_PERIOD_FOR_KIND = {Kind.WEEKLY: dt.timedelta(days=7), Kind.MONTHLY: dt.timedelta(days=31),
+                    Kind.QUARTERLY: dt.timedelta(days=92)}  # fmt: skip
+
+# --- Action plans ----------------------------------------------------------------------------------
+
+
+def action_plan_list(
+    *, today: dt.date, overdue: bool = False, status: str | None = None, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Action plans of the workspace in context; ``overdue``: due before ``today`` and still open."""
+    plans = (queryset if queryset is not None else ActionPlan.objects.all()).select_related(
+        "kpi_node", "owner__user"
+    )
+    if overdue:
+        plans = plans.filter(due_date__lt=today, status__in=ActionPlan.OPEN_STATUSES)
+    if status:
+        plans = plans.filter(status=status)
+    return plans.order_by("due_date", "created_at")
+
+
+def action_plan_is_overdue(plan: ActionPlan, today: dt.date) -> bool:
+    return plan.due_date < today and plan.status in ActionPlan.OPEN_STATUSES
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+def review_meeting_next(*, cadence: ReviewCadence, after: dt.datetime) -> ReviewMeeting | None:
+    return ReviewMeeting.objects.filter(cadence=cadence, starts_at__gt=after).order_by("starts_at").first()
+
+
+def review_meetings_upcoming(*, now: dt.datetime | None = None) -> QuerySet:
+    """Future meetings of active cadences, soonest first."""
+    return ReviewMeeting.objects.filter(starts_at__gte=now or timezone.now(), cadence__active=True).order_by(
+        "starts_at"
+    )
+
+
+# --- The agenda ---------------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "jpy":
+        return f"{value.quantize(Decimal(1)):,}円"
+    text = f"{value.quantize(Decimal('0.1')):,}".rstrip("0").rstrip(".")
+    return f"{text}%" if unit == "percent" else text
+
+
+def _kpi_selectors() -> tuple[Any, Any]:
+    """``kpi_statuses`` and ``plan_sensitivity`` of the KPI engine (None while the engine lacks them)."""
+    from kpi import selectors
+
+    return getattr(selectors, "kpi_statuses", None), getattr(selectors, "plan_sensitivity", None)
+
+
+def _action_item(kind: str, plan: ActionPlan, ja: str, en: str) -> dict[str, Any]:
+    owner = (plan.owner.user.full_name or plan.owner.user.email) if plan.owner else ""
+    suffix_ja = (
+        f"(担当: {owner}、期限: {plan.due_date:%Y-%m-%d})" if owner else f"(期限: {plan.due_date:%Y-%m-%d})"
+    )
+    suffix_en = (
+        f" (owner: {owner}, due {plan.due_date:%Y-%m-%d})" if owner else f" (due {plan.due_date:%Y-%m-%d})"
+    )
+    return {
+        "kind": kind,
+        "action_plan_id": str(plan.id),
+        "kpi_key": plan.kpi_node.key if plan.kpi_node else None,
+        "title": plan.title,
+        "status": plan.status,
+        "due_date": plan.due_date.isoformat(),
+        "owner": owner,
+        "text_ja": f"{ja}: {plan.title}{suffix_ja}",
+        "text_en": f"{en}: {plan.title}{suffix_en}",
+    }
+
+
+def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    kpi_statuses, plan_sensitivity = _kpi_selectors()
+    if kpi_statuses is None:
+        note = {"kind": "note", "text_ja": "KPIの進捗状況はまだ計算できません。",
+                "text_en": "KPI progress cannot be computed yet."}  # fmt: skip
+        return [note], None
+    items = []
+    for status in kpi_statuses(plan=plan, as_of=as_of):
+        if status.status not in AGENDA_STATUSES:
+            continue
+        node = status.node
+        items.append({
+            "kind": f"kpi_{status.status}",
+            "node_id": str(node.id),
+            "kpi_key": node.key,
+            "name_ja": node.name_ja,
+            "name_en": node.name_en or node.name_ja,
+            "status": status.status,
+            "actual": value_format(status.actual, node.unit),
+            "expected": value_format(status.expected, node.unit),
+            "target": value_format(status.target, node.unit),
+            "unit": node.unit,
+            "period_start": status.period_start.isoformat(),
+            "period_end": status.period_end.isoformat(),
+            "text_ja": status.message_ja,
+            "text_en": status.message_en,
+        })  # fmt: skip
+    # Behind first, then at risk, each in the tree's order.
+    items.sort(key=lambda item: 0 if item["status"] == "behind" else 1)
+    bottleneck = None
+    result = plan_sensitivity(plan=plan, as_of=as_of) if plan_sensitivity else None
+    if result is not None and (result.bottleneck is not None or result.summary_ja):
+        driver = result.bottleneck
+        bottleneck = {
+            "kind": "bottleneck",
+            "driver_key": driver.key if driver else None,
+            "text_ja": f"ボトルネック: {result.summary_ja}",
+            "text_en": f"Bottleneck: {result.summary_en}",
+        }
+    return items, bottleneck
+
+
+def _next_month_items(plan: Any, after: dt.date) -> list[dict[str, Any]]:
+    first = (after.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    targets = (
+        KpiTarget.objects.filter(node__plan=plan, period_kind=KpiTarget.PeriodKind.MONTH, period_start=first,
+                                 node__kind=KpiNode.Kind.KPI)
+        .select_related("node").order_by("node__position", "node__created_at")
+    )  # fmt: skip
+    lines_ja = [f"{t.node.name_ja} {_number(t.value, t.node.unit)}" for t in targets]
+    lines_en = [f"{t.node.name_en or t.node.name_ja} {_number(t.value, t.node.unit)}" for t in targets]
+    month_ja, month_en = f"{first.year}年{first.month}月", f"{first:%B %Y}"
+    return [{
+        "kind": "next_month_plan",
+        "month": first.isoformat(),
+        "targets": [{"kpi_key": t.node.key, "target": str(t.value), "unit": t.node.unit} for t in targets],
+        "text_ja": f"翌月({month_ja})の計画とアクション: " + ("、".join(lines_ja) or "月次目標が未設定です"),
+        "text_en": f"Plan and actions for next month ({month_en}): "
+        + ("; ".join(lines_en) or "no monthly targets set"),
+    }]  # fmt: skip
+
+
+def _revision_item(plan: Any) -> dict[str, Any]:
+    kpis = KpiNode.objects.filter(plan=plan, kind=KpiNode.Kind.KPI).count()
+    return {
+        "kind": "kpi_revision",
+        "kpi_count": kpis,
+        "text_ja": f"KPIの見直し: {kpis}件のKPIの指標・計算式・目標値が事業の現状に合っているかを確認し、"
+        "必要なら計画を改版する。",
+        "text_en": f"KPI revision: check that the {kpis} KPIs' measures, formulas and targets still fit the "
+        "business, and re-plan if they do not.",
+    }
+
+
+def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, Any]:
+    """The agenda of a meeting, as plain data (stored as the meeting's snapshot).
+
+    KPI progress is read as of the meeting's date, or today when the meeting is still ahead. Open action
+    plans "due before the next meeting" are those due from that date up to the cadence's next meeting.
+    """
+    from kpi.selectors import plan_current
+
+    workspace = Workspace.objects.get(id=meeting.workspace_id)
+    zone = workspace_zone(workspace)
+    meeting_day = meeting.starts_at.astimezone(zone).date()
+    as_of = min(meeting_day, today)
+    cadence = meeting.cadence
+    following = review_meeting_next(cadence=cadence, after=meeting.starts_at)
+    horizon = (
+        following.starts_at.astimezone(zone).date()
+        if following
+        else meeting_day + _PERIOD_FOR_KIND[Kind(cadence.kind)]
+    )
+    plan = plan_current(workspace=workspace, as_of=as_of)
+    items: list[dict[str, Any]] = []
+    if plan is None:
+        items.append(
+            {"kind": "note", "text_ja": "KPI計画がまだありません。", "text_en": "There is no KPI plan yet."}
+        )
+    else:
+        kpi_items, bottleneck = _kpi_items(plan, as_of)
+        if not kpi_items:
+            items.append({"kind": "note", "text_ja": "未達ペース・要注意のKPIはありません。",
+                          "text_en": "No KPI is behind pace or at risk."})  # fmt: skip
+        items.extend(kpi_items)
+        if bottleneck:
+            items.append(bottleneck)
+    open_plans = action_plan_list(today=as_of).filter(status__in=ActionPlan.OPEN_STATUSES)
+    for plan_row in open_plans.filter(due_date__lt=as_of):
+        items.append(_action_item("action_plan_overdue", plan_row, "期限切れのアクション", "Overdue action"))
+    for plan_row in open_plans.filter(due_date__gte=as_of, due_date__lte=horizon):
+        items.append(
+            _action_item("action_plan_due", plan_row, "次回までが期限のアクション", "Due by next meeting")
+        )
+    if plan is not None and cadence.kind == Kind.MONTHLY:
+        items.extend(_next_month_items(plan, meeting_day))
+    if plan is not None and cadence.kind == Kind.QUARTERLY:
+        items.append(_revision_item(plan))
+    return {
+        "as_of": as_of.isoformat(),
+        "next_meeting_date": horizon.isoformat(),
+        "plan_id": str(plan.id) if plan else None,
+        "plan_name": plan.name if plan else None,
+        "items": items,
+    }
+
+
+def agenda_text(agenda: dict[str, Any], language: str) -> str:
+    """The agenda as numbered lines (the calendar event's description)."""
+    items = agenda.get("items") or []
+    key = "text_en" if language == "en" else "text_ja"
+    return "\n".join(f"{n}. {item.get(key, '')}" for n, item in enumerate(items, start=1))
+
+
+# --- iCalendar ----------------------------------------------------------------------------------
+
+FEED_PAST_DAYS = 180
+
+
+def calendar_meetings(*, now: dt.datetime | None = None) -> QuerySet:
+    """The meetings a calendar shows: the last half-year's and every future one."""
+    since = (now or timezone.now()) - dt.timedelta(days=FEED_PAST_DAYS)
+    return ReviewMeeting.objects.filter(starts_at__gte=since).select_related("cadence").order_by("starts_at")
+
+
+def review_calendar_ics(*, workspace: Workspace, meetings: Iterable[ReviewMeeting], language: str) -> bytes:
+    """An iCalendar document: one VEVENT per meeting (UID stable per meeting), times in the workspace zone."""
+    import icalendar
+
+    zone = workspace_zone(workspace)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Ikkan//Review cycle//JA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{workspace.name} " + ("Reviews" if language == "en" else "定例レビュー"))
+    cal.add("x-wr-timezone", str(zone))
+    for meeting in meetings:
+        event = icalendar.Event()
+        event.add("uid", f"review-meeting-{meeting.id}@ikkan")
+        event.add("dtstamp", meeting.updated_at.astimezone(dt.UTC))
+        event.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
+        event.add("created", meeting.created_at.astimezone(dt.UTC))
+        event.add("sequence", meeting.sequence)
+        event.add("dtstart", meeting.starts_at.astimezone(zone))
+        event.add("dtend", meeting.ends_at.astimezone(zone))
+        event.add("summary", meeting.title)
+        description = agenda_text(meeting.agenda, language) if meeting.agenda else ""
+        if not description:
+            description = "Agenda not generated yet." if language == "en" else "アジェンダは未作成です。"
+        event.add("description", description)
+        event.add("categories", [meeting.cadence.kind])
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+# --- The subscription feed ---------------------------------------------------------------------
+
+
+def calendar_feed_active() -> CalendarFeedToken | None:
+    return CalendarFeedToken.objects.filter(revoked_at__isnull=True).first()
+
+
+def calendar_feed_workspace(token: str) -> Workspace | None:
+    """The workspace whose live feed secret is ``token``, or None. Enters that workspace's context to read.
+
+    The token's first 32 characters name the workspace; the whole token's SHA-256 is compared in constant
+    time with the one live hash of that workspace. Every failure answers None alike.
+    """
+    if len(token) != FEED_TOKEN_LENGTH:
+        return None
+    try:
+        workspace_id = UUID(hex=token[:FEED_WORKSPACE_CHARS])
+    except ValueError:
+        return None
+    if workspace_id.hex != token[:FEED_WORKSPACE_CHARS]:  # one spelling per workspace (lower-case hex)
+        return None
+    digest = feed_token_hash(token)
+    with workspace_context(workspace_id):
+        hashes = list(
+            CalendarFeedToken.objects.filter(revoked_at__isnull=True).values_list("token_hash", flat=True)
+        )
+    matched = False
+    for stored in hashes:
+        matched |= hmac.compare_digest(stored, digest)
+    if not matched:
+        return None
+    return Workspace.objects.filter(id=workspace_id).first()
+
+
+__all__ = [
+    "action_plan_is_overdue",
+    "action_plan_list",
+    "agenda_text",
+    "calendar_feed_active",
+    "calendar_feed_workspace",
+    "calendar_meetings",
+    "review_agenda_build",
+    "review_calendar_ics",
+    "review_meeting_next",
+    "review_meetings_upcoming",
+    "workspace_today",
+]

@@ -1,0 +1,512 @@
+"""Write paths of the review cycle: cadences and their meetings, agendas, notes, action plans, the feed secret.
+
+The schedule itself (which dates a cadence's rule gives, and where a holiday moves them) is pure and lives at
+the top of this module (:func:`schedule_occurrences`), tested without the database.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from checklist.models import (
+    ActionPlan,
+    CalendarFeedToken,
+    ReviewCadence,
+    ReviewCadenceAttendee,
+    ReviewMeeting,
+)
+from kpi.models import KpiNode
+from kpi.planning.calendar import is_working_day
+from tenants.context import require_workspace_id
+from tenants.errors import ServiceError
+from tenants.i18n import localized
+from tenants.models import Membership, Workspace
+from tenants.services import Actor, audit_event_record
+
+Kind = ReviewCadence.Kind
+HolidayRule = ReviewCadence.HolidayRule
+
+DEFAULT_COUNT = {Kind.WEEKLY: 8, Kind.MONTHLY: 6, Kind.QUARTERLY: 4}
+MAX_COUNT = 52
+# How far a holiday can push a date (the year-end closure plus a weekend is the longest run): nominal dates
+# this far before the window are looked at, since their moved date may fall inside it.
+_HOLIDAY_LOOKBACK = dt.timedelta(days=14)
+_MAX_SHIFT_DAYS = 31
+
+# --- The schedule (pure) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    kind: str
+    start_date: dt.date
+    weekday: int | None = None
+    day_of_month: int | None = None
+    month_of_quarter: int | None = None
+    end_date: dt.date | None = None
+    holiday_rule: str = HolidayRule.NEXT_WORKING_DAY
+    fiscal_year_start_month: int = 4
+
+    @classmethod
+    def of(cls, cadence: ReviewCadence, fiscal_year_start_month: int) -> ScheduleRule:
+        return cls(
+            kind=cadence.kind,
+            start_date=cadence.start_date,
+            weekday=cadence.weekday,
+            day_of_month=cadence.day_of_month,
+            month_of_quarter=cadence.month_of_quarter,
+            end_date=cadence.end_date,
+            holiday_rule=cadence.holiday_rule,
+            fiscal_year_start_month=fiscal_year_start_month,
+        )
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    nominal: dt.date  # the date the rule gives: the meeting's identity
+    date: dt.date  # the date it is held (moved off a holiday)
+
+
+def _day_in_month(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _nominal_dates(rule: ScheduleRule, begin: dt.date) -> Iterator[dt.date]:
+    """The rule's dates on or after ``begin`` (and the start date), in order, until the end date."""
+    begin = max(begin, rule.start_date)
+    if rule.kind == Kind.WEEKLY:
+        assert rule.weekday is not None
+        current = begin + dt.timedelta(days=(rule.weekday - begin.weekday()) % 7)
+        step = dt.timedelta(days=7)
+        while rule.end_date is None or current <= rule.end_date:
+            yield current
+            current += step
+        return
+    assert rule.day_of_month is not None
+    year, month = begin.year, begin.month
+    while True:
+        wanted = True
+        if rule.kind == Kind.QUARTERLY:
+            assert rule.month_of_quarter is not None
+            wanted = (month - rule.fiscal_year_start_month) % 3 == rule.month_of_quarter - 1
+        if wanted:
+            day = _day_in_month(year, month, rule.day_of_month)
+            if rule.end_date is not None and day > rule.end_date:
+                return
+            if day >= begin:
+                yield day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if year > dt.MAXYEAR - 1:
+            return
+
+
+def holiday_shift(day: dt.date, holiday_rule: str) -> dt.date:
+    """The working day a meeting on ``day`` is held: Japanese holidays, weekends and 29 Dec - 3 Jan are off."""
+    if holiday_rule == HolidayRule.KEEP:
+        return day
+    step = dt.timedelta(days=-1 if holiday_rule == HolidayRule.PREVIOUS_WORKING_DAY else 1)
+    moved = day
+    for _ in range(_MAX_SHIFT_DAYS):
+        if is_working_day(moved):
+            return moved
+        moved += step
+    return day  # no working day within a month: keep the rule's date rather than invent one
+
+
+def schedule_occurrences(
+    rule: ScheduleRule, *, from_date: dt.date, count: int, until: dt.date | None = None
+) -> list[Occurrence]:
+    """The next ``count`` meetings held on or after ``from_date`` (and any further ones up to ``until``).
+
+    When a moved meeting lands on a day that already has a meeting of the cadence (a weekly Monday
+    29 December moved past the closure to the Monday of 5 January), the two are one meeting, kept under the
+    earlier rule date.
+    """
+    found: list[Occurrence] = []
+    held: set[dt.date] = set()
+    for nominal in _nominal_dates(rule, from_date - _HOLIDAY_LOOKBACK):
+        if len(found) >= count and (until is None or nominal > until):
+            break
+        day = holiday_shift(nominal, rule.holiday_rule)
+        if day < from_date or day in held:
+            continue
+        held.add(day)
+        found.append(Occurrence(nominal=nominal, date=day))
+    return found
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _workspace() -> Workspace:
+    return Workspace.objects.get(id=require_workspace_id())
+
+
+def workspace_zone(workspace: Workspace) -> ZoneInfo:
+    return ZoneInfo(workspace.time_zone or "Asia/Tokyo")
+
+
+def workspace_today(workspace: Workspace, now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(workspace_zone(workspace)).date()
+
+
+def _error(code: str, ja: str, en: str, field: str | None = None) -> ServiceError:
+    return ServiceError(code, localized(ja, en), field=field)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.time, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    return value
+
+
+# --- Cadences --------------------------------------------------------------------------------
+
+CADENCE_FIELDS = (
+    "title", "weekday", "day_of_month", "month_of_quarter", "local_time", "duration_minutes", "start_date",
+    "end_date", "holiday_rule", "active",
+)  # fmt: skip
+_RULE_FIELDS = {Kind.WEEKLY: {"weekday"}, Kind.MONTHLY: {"day_of_month"},
+                Kind.QUARTERLY: {"day_of_month", "month_of_quarter"}}  # fmt: skip
+_FIELD_LABELS = {"weekday": ("曜日", "weekday"), "day_of_month": ("日", "day of month"),
+                 "month_of_quarter": ("四半期の何か月目", "month of the quarter")}  # fmt: skip
+
+
+def _cadence_check(cadence: ReviewCadence) -> None:
+    wanted = _RULE_FIELDS[Kind(cadence.kind)]
+    for name, (label_ja, label_en) in _FIELD_LABELS.items():
+        value = getattr(cadence, name)
+        if name in wanted and value is None:
+            raise _error("rule_field_required", f"この周期には{label_ja}の指定が必要です。",
+                         f"This kind of cadence needs a {label_en}.", field=name)  # fmt: skip
+        if name not in wanted and value is not None:
+            raise _error("rule_field_not_for_kind", f"この周期では{label_ja}は指定できません。",
+                         f"A {label_en} does not apply to this kind of cadence.", field=name)  # fmt: skip
+    if cadence.end_date is not None and cadence.end_date < cadence.start_date:
+        raise _error("end_before_start", "終了日が開始日より前です。", "The last date is before the first date.",
+                     field="end_date")  # fmt: skip
+
+
+def _attendees_set(cadence: ReviewCadence, memberships: Sequence[Membership]) -> list[str]:
+    workspace_id = require_workspace_id()
+    for membership in memberships:
+        if membership.workspace_id != workspace_id:  # serializers look up inside the workspace; services too
+            raise _error("attendee_not_member", "出席者はこのワークスペースのメンバーである必要があります。",
+                         "Attendees must be members of this workspace.", field="attendees")  # fmt: skip
+    wanted = {m.id for m in memberships}
+    ReviewCadenceAttendee.objects.filter(cadence=cadence).exclude(membership_id__in=wanted).delete()
+    have = set(ReviewCadenceAttendee.objects.filter(cadence=cadence).values_list("membership_id", flat=True))
+    for membership_id in wanted - have:
+        ReviewCadenceAttendee.objects.create(cadence=cadence, membership_id=membership_id)
+    return sorted(str(i) for i in wanted)
+
+
+@transaction.atomic
+def review_cadence_create(
+    *,
+    actor: Actor,
+    kind: str,
+    title: str,
+    local_time: dt.time,
+    start_date: dt.date,
+    weekday: int | None = None,
+    day_of_month: int | None = None,
+    month_of_quarter: int | None = None,
+    duration_minutes: int = 60,
+    end_date: dt.date | None = None,
+    holiday_rule: str = HolidayRule.NEXT_WORKING_DAY,
+    active: bool = True,
+    attendees: Sequence[Membership] = (),
+    generate_count: int | None = None,
+    now: dt.datetime | None = None,
+) -> ReviewCadence:
+    """Create a cadence and schedule its next meetings."""
+    cadence = ReviewCadence(
+        kind=kind, title=title, local_time=local_time, start_date=start_date, weekday=weekday,
+        day_of_month=day_of_month, month_of_quarter=month_of_quarter, duration_minutes=duration_minutes,
+        end_date=end_date, holiday_rule=holiday_rule, active=active,
+    )  # fmt: skip
+    _cadence_check(cadence)
+    cadence.save()
+    attendee_ids = _attendees_set(cadence, attendees)
+    audit_event_record(
+        actor=actor, action="checklist.review_cadence.created", target_type="review_cadence",
+        target_id=cadence.id,
+        changes={**{f: _plain(getattr(cadence, f)) for f in ("kind", *CADENCE_FIELDS)}, "attendees": attendee_ids},
+    )  # fmt: skip
+    review_meetings_generate(actor=actor, cadence=cadence, count=generate_count, now=now)
+    return cadence
+
+
+@transaction.atomic
+def review_cadence_update(
+    *, actor: Actor, cadence: ReviewCadence, now: dt.datetime | None = None, **changes: Any
+) -> ReviewCadence:
+    """Change a cadence; its future meetings without notes follow the new rule (past ones never move)."""
+    attendees = changes.pop("attendees", None)
+    unknown = set(changes) - set(CADENCE_FIELDS)
+    if unknown:
+        raise _error("unknown_field", "変更できない項目です。", "This field cannot be changed.",
+                     field=sorted(unknown)[0])  # fmt: skip
+    cadence = ReviewCadence.objects.select_for_update().get(id=cadence.id)
+    diff: dict[str, Any] = {}
+    for field, value in changes.items():
+        old = getattr(cadence, field)
+        if old != value:
+            diff[field] = {"from": _plain(old), "to": _plain(value)}
+            setattr(cadence, field, value)
+    _cadence_check(cadence)
+    if attendees is not None:
+        before = sorted(
+            str(i)
+            for i in ReviewCadenceAttendee.objects.filter(cadence=cadence).values_list(
+                "membership_id", flat=True
+            )
+        )
+        after = _attendees_set(cadence, attendees)
+        if before != after:
+            diff["attendees"] = {"from": before, "to": after}
+    if not diff:
+        return cadence
+    cadence.save()
+    audit_event_record(actor=actor, action="checklist.review_cadence.updated", target_type="review_cadence",
+                       target_id=cadence.id, changes=diff)  # fmt: skip
+    # Keep the horizon already scheduled: as many meetings ahead as there were (the default if none).
+    ahead = ReviewMeeting.objects.filter(cadence=cadence, starts_at__gte=now or timezone.now()).count()
+    review_meetings_generate(actor=actor, cadence=cadence, count=min(ahead, MAX_COUNT) or None, now=now)
+    return cadence
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    created: int
+    updated: int
+    deleted: int
+    kept: int
+
+
+def _frozen_meeting_ids(meetings: Sequence[ReviewMeeting]) -> set[Any]:
+    """Meetings a regeneration must not move or delete: those with notes or with action plans from them."""
+    with_plans = set(
+        ActionPlan.objects.filter(meeting__in=[m.id for m in meetings]).values_list("meeting_id", flat=True)
+    )
+    return {m.id for m in meetings if m.has_notes or m.id in with_plans}
+
+
+@transaction.atomic
+def review_meetings_generate(
+    *, actor: Actor, cadence: ReviewCadence, count: int | None = None, now: dt.datetime | None = None
+) -> GenerateResult:
+    """Schedule the cadence's next ``count`` meetings (idempotent by cadence and rule date).
+
+    Future meetings without notes follow the rule (moved, or deleted when the rule no longer gives their
+    date); meetings with notes or action plans, and past meetings, are never touched. An inactive cadence
+    keeps no future meetings without notes.
+    """
+    if count is not None and not 1 <= count <= MAX_COUNT:
+        raise _error("count_out_of_range", f"件数は1から{MAX_COUNT}の間で指定してください。",
+                     f"The count must be between 1 and {MAX_COUNT}.", field="count")  # fmt: skip
+    cadence = ReviewCadence.objects.select_for_update().get(id=cadence.id)
+    workspace = _workspace()
+    zone = workspace_zone(workspace)
+    now = now or timezone.now()
+    today = workspace_today(workspace, now)
+    future = list(ReviewMeeting.objects.filter(cadence=cadence, starts_at__gte=now))
+    frozen = _frozen_meeting_ids(future)
+    by_date = {m.occurrence_date: m for m in ReviewMeeting.objects.filter(cadence=cadence)}
+    wanted: list[Occurrence] = []
+    if cadence.active:
+        rule = ScheduleRule.of(cadence, workspace.fiscal_year_start_month)
+        until = max((m.occurrence_date for m in future), default=None)
+        wanted = schedule_occurrences(
+            rule, from_date=today, count=count or DEFAULT_COUNT[Kind(cadence.kind)], until=until
+        )
+    created = updated = kept = 0
+    duration = dt.timedelta(minutes=cadence.duration_minutes)
+    wanted_dates = set()
+    for occurrence in wanted:
+        starts_at = dt.datetime.combine(occurrence.date, cadence.local_time, tzinfo=zone)
+        if starts_at < now:
+            continue  # today's meeting whose time has passed
+        wanted_dates.add(occurrence.nominal)
+        meeting = by_date.get(occurrence.nominal)
+        if meeting is None:
+            ReviewMeeting.objects.create(cadence=cadence, occurrence_date=occurrence.nominal, starts_at=starts_at,
+                                         ends_at=starts_at + duration, title=cadence.title)  # fmt: skip
+            created += 1
+        elif meeting.id in frozen or meeting.starts_at < now:
+            kept += 1
+        elif (meeting.starts_at, meeting.ends_at, meeting.title) != (
+            starts_at,
+            starts_at + duration,
+            cadence.title,
+        ):
+            meeting.starts_at, meeting.ends_at, meeting.title = starts_at, starts_at + duration, cadence.title
+            meeting.sequence += 1
+            meeting.save(update_fields=["starts_at", "ends_at", "title", "sequence", "updated_at"])
+            updated += 1
+        else:
+            kept += 1
+    stale = [m.id for m in future if m.occurrence_date not in wanted_dates and m.id not in frozen]
+    deleted = ReviewMeeting.objects.filter(id__in=stale).delete()[1].get(ReviewMeeting._meta.label, 0)
+    result = GenerateResult(created=created, updated=updated, deleted=deleted, kept=kept)
+    if created or updated or deleted:
+        audit_event_record(actor=actor, action="checklist.review_meetings.generated", target_type="review_cadence",
+                           target_id=cadence.id, changes=dict(result.__dict__))  # fmt: skip
+    return result
+
+
+# --- Meetings: agenda and notes -----------------------------------------------------------------
+
+
+@transaction.atomic
+def review_meeting_agenda_generate(
+    *, actor: Actor, meeting: ReviewMeeting, now: dt.datetime | None = None
+) -> ReviewMeeting:
+    """Take a snapshot of the agenda (KPIs behind pace, the bottleneck, action plans) onto the meeting."""
+    from checklist.selectors.reviews import review_agenda_build
+
+    meeting = ReviewMeeting.objects.select_for_update().select_related("cadence").get(id=meeting.id)
+    now = now or timezone.now()
+    meeting.agenda = review_agenda_build(meeting=meeting, today=workspace_today(_workspace(), now))
+    meeting.agenda_generated_at = now
+    meeting.save(update_fields=["agenda", "agenda_generated_at", "updated_at"])
+    audit_event_record(actor=actor, action="checklist.review_meeting.agenda_generated", target_type="review_meeting",
+                       target_id=meeting.id, changes={"items": len(meeting.agenda.get("items", []))})  # fmt: skip
+    return meeting
+
+
+@transaction.atomic
+def review_meeting_notes_set(
+    *, actor: Actor, meeting: ReviewMeeting, notes: str, decisions: Sequence[str] = ()
+) -> ReviewMeeting:
+    meeting = ReviewMeeting.objects.select_for_update().get(id=meeting.id)
+    decisions = [d.strip() for d in decisions if d.strip()]
+    diff = {}
+    if meeting.notes != notes:
+        diff["notes"] = {"from": meeting.notes, "to": notes}
+    if meeting.decisions != decisions:
+        diff["decisions"] = {"from": meeting.decisions, "to": decisions}
+    if not diff:
+        return meeting
+    meeting.notes, meeting.decisions = notes, decisions
+    meeting.notes_updated_at, meeting.notes_updated_by = timezone.now(), actor.label[:200]
+    meeting.save(update_fields=["notes", "decisions", "notes_updated_at", "notes_updated_by", "updated_at"])
+    audit_event_record(actor=actor, action="checklist.review_meeting.notes_set", target_type="review_meeting",
+                       target_id=meeting.id, changes=diff)  # fmt: skip
+    return meeting
+
+
+# --- Action plans ------------------------------------------------------------------------------
+
+ACTION_PLAN_FIELDS = ("kpi_node", "title", "description", "owner", "due_date", "status", "meeting")
+
+
+def _action_plan_check(plan: ActionPlan) -> None:
+    workspace_id = require_workspace_id()
+    for field in ("kpi_node", "owner", "meeting"):
+        related = getattr(plan, field)
+        if related is not None and related.workspace_id != workspace_id:
+            raise _error("not_found", "見つかりません。", "Not found.", field=field)
+    if plan.kpi_node_id is None:
+        raise _error("kpi_node_required", "KPIを指定してください。", "Choose the KPI.", field="kpi_node")
+
+
+@transaction.atomic
+def action_plan_create(
+    *,
+    actor: Actor,
+    kpi_node: KpiNode,
+    title: str,
+    due_date: dt.date,
+    description: str = "",
+    owner: Membership | None = None,
+    status: str = ActionPlan.Status.OPEN,
+    meeting: ReviewMeeting | None = None,
+) -> ActionPlan:
+    plan = ActionPlan(kpi_node=kpi_node, title=title, description=description, owner=owner, due_date=due_date,
+                      status=status, meeting=meeting)  # fmt: skip
+    _action_plan_check(plan)
+    if status not in ActionPlan.OPEN_STATUSES:
+        plan.closed_at = timezone.now()
+    plan.save()
+    audit_event_record(actor=actor, action="checklist.action_plan.created", target_type="action_plan",
+                       target_id=plan.id, changes={f: _plain(getattr(plan, f)) for f in ACTION_PLAN_FIELDS})  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def action_plan_update(*, actor: Actor, action_plan: ActionPlan, **changes: Any) -> ActionPlan:
+    unknown = set(changes) - set(ACTION_PLAN_FIELDS)
+    if unknown:
+        raise _error("unknown_field", "変更できない項目です。", "This field cannot be changed.",
+                     field=sorted(unknown)[0])  # fmt: skip
+    plan = ActionPlan.objects.select_for_update().get(id=action_plan.id)
+    diff = {}
+    for field, value in changes.items():
+        old = getattr(plan, field)
+        if old != value:
+            diff[field] = {"from": _plain(old), "to": _plain(value)}
+            setattr(plan, field, value)
+    if not diff:
+        return plan
+    _action_plan_check(plan)
+    if "status" in diff:
+        plan.closed_at = None if plan.status in ActionPlan.OPEN_STATUSES else timezone.now()
+    plan.save()
+    audit_event_record(actor=actor, action="checklist.action_plan.updated", target_type="action_plan",
+                       target_id=plan.id, changes=diff)  # fmt: skip
+    return plan
+
+
+# --- The calendar feed's secret ------------------------------------------------------------------
+
+# A feed token is the workspace id (32 hex) followed by 43 url-safe random characters (256 bits). The
+# workspace part lets the feed enter that workspace's context before reading (row-level security stays on);
+# the random part is the secret, of which only a SHA-256 is stored.
+FEED_WORKSPACE_CHARS = 32
+FEED_TOKEN_LENGTH = FEED_WORKSPACE_CHARS + 43
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_issue(*, actor: Actor) -> tuple[CalendarFeedToken, str]:
+    """Issue the workspace's feed secret, revoking the previous one (rotation). The token is returned once."""
+    workspace_id = require_workspace_id()
+    Workspace.objects.select_for_update().filter(id=workspace_id).first()  # one issue at a time
+    revoked = CalendarFeedToken.objects.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token = workspace_id.hex + secrets.token_urlsafe(32)
+    assert len(token) == FEED_TOKEN_LENGTH
+    feed = CalendarFeedToken.objects.create(token_hash=feed_token_hash(token), hint=token[-4:],
+                                            created_by=actor.label[:200])  # fmt: skip
+    audit_event_record(actor=actor, action="checklist.calendar_feed.issued", target_type="calendar_feed",
+                       target_id=feed.id, changes={"hint": feed.hint, "rotated": bool(revoked)})  # fmt: skip
+    return feed, token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: Actor) -> bool:
+    """Revoke the feed secret; calendar apps subscribed to it get 404 from now on."""
+    active = CalendarFeedToken.objects.select_for_update().filter(revoked_at__isnull=True).first()
+    if active is None:
+        return False
+    active.revoked_at = timezone.now()
+    active.save(update_fields=["revoked_at", "updated_at"])
+    audit_event_record(actor=actor, action="checklist.calendar_feed.revoked", target_type="calendar_feed",
+                       target_id=active.id, changes={"hint": active.hint})  # fmt: skip
+    return True

@@ -1,0 +1,108 @@
+"""The subscription feed /calendar/<token>.ics: no session, the secret alone, and only its own workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import icalendar
+from django.test import Client
+
+from checklist.models import CalendarFeedToken, ReviewMeeting
+from checklist.services.reviews import feed_token_hash
+from tenants.context import workspace_context
+from tests.conftest import CANARY_B, World
+
+
+def feed_path(token: str) -> str:
+    return f"/calendar/{token}.ics"
+
+
+def issue(world: World, client_as: Any, side: str = "a") -> str:
+    response = client_as("admin", side=side).post(
+        f"/api/v1/workspaces/{getattr(world, side).workspace.id}/checklist/reviews/calendar-feed/"
+    )
+    assert response.status_code == 201, response.content
+    url = response.json()["url"]
+    assert url.startswith("http://testserver/calendar/") and url.endswith(".ics")
+    return url.removeprefix("http://testserver/calendar/").removesuffix(".ics")
+
+
+def uids(response: Any) -> set[str]:
+    return {str(e["UID"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+def test_feed_works_without_a_session_and_shows_the_workspace_meetings(world: World, client_as: Any) -> None:
+    token = issue(world, client_as)
+    response = Client().get(feed_path(token))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    with workspace_context(world.a.workspace.id):
+        expected = {f"review-meeting-{m.id}@ikkan" for m in ReviewMeeting.objects.all()}
+    assert expected and uids(response) == expected
+
+
+def test_only_a_hash_is_stored_and_the_url_is_shown_once(world: World, client_as: Any) -> None:
+    token = issue(world, client_as)
+    with workspace_context(world.a.workspace.id):
+        feed = CalendarFeedToken.objects.get(revoked_at__isnull=True)
+    assert feed.token_hash == feed_token_hash(token) and token not in str(feed.__dict__)
+    state = client_as("viewer").get(
+        f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/"
+    )
+    assert state.json()["issued"] is True and state.json()["hint"] == token[-4:]
+    assert token not in state.content.decode() and "url" not in state.json()
+
+
+def test_wrong_tokens_are_a_bare_404(world: World, client_as: Any) -> None:
+    token = issue(world, client_as)
+    client = Client()
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    other_workspace = world.b.workspace.id.hex + token[32:]  # A's secret under B's id
+    bodies = set()
+    for wrong in (flipped, token[:-1], token + "x", "x" * len(token), other_workspace, token.upper(), "a.b"):
+        response = client.get(feed_path(wrong))
+        assert response.status_code == 404, wrong
+        bodies.add(response.content)
+        assert CANARY_B.encode() not in response.content
+    assert len(bodies) == 1  # every failure looks the same
+    assert client.get("/calendar/.ics").status_code == 404
+    assert client.post(feed_path(token)).status_code == 405
+
+
+def test_rotation_and_revocation(world: World, client_as: Any) -> None:
+    old = issue(world, client_as)
+    new = issue(world, client_as)
+    client = Client()
+    assert client.get(feed_path(old)).status_code == 404
+    assert client.get(feed_path(new)).status_code == 200
+    revoke = client_as("manager").delete(
+        f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/"
+    )
+    assert revoke.status_code == 204
+    assert client.get(feed_path(new)).status_code == 404
+    state = client_as("viewer").get(
+        f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/"
+    )
+    assert state.json()["issued"] is False
+
+
+def test_b_token_never_shows_a_meetings(world: World, client_as: Any) -> None:
+    token_a, token_b = issue(world, client_as, "a"), issue(world, client_as, "b")
+    client = Client()
+    feed_a, feed_b = client.get(feed_path(token_a)), client.get(feed_path(token_b))
+    with workspace_context(world.a.workspace.id):
+        a_uids = {f"review-meeting-{m.id}@ikkan" for m in ReviewMeeting.objects.all()}
+    with workspace_context(world.b.workspace.id):
+        b_uids = {f"review-meeting-{m.id}@ikkan" for m in ReviewMeeting.objects.all()}
+    assert uids(feed_a) == a_uids and uids(feed_b) == b_uids and not a_uids & b_uids
+    assert CANARY_B.encode() not in feed_a.content and CANARY_B.encode() in feed_b.content
+    # The world's own seeded secrets work too, each for its own workspace only (issuing rotated them out).
+    assert client.get(feed_path(world.b.extra["calendar_feed_secret"])).status_code == 404
+
+
+def test_world_secret_serves_its_workspace(world: World) -> None:
+    response = Client().get(feed_path(world.b.extra["calendar_feed_secret"]))
+    assert response.status_code == 200
+    with workspace_context(world.a.workspace.id):
+        a_ids = [str(m.id) for m in ReviewMeeting.objects.all()]
+    assert not any(i in response.content.decode() for i in a_ids)
