@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from kpi import services
-from kpi.models import KpiPlan
+from kpi.models import KpiPlan, Metric
+from kpi.planning.calendar import fiscal_year_range
 from tenants.models import Membership, Workspace
 from tenants.roles import WorkspaceRole
 from tenants.services import Actor
@@ -52,3 +54,33 @@ def demo_plan_seed(*, workspace: Workspace, actor: Actor, fiscal_year: int = 202
         services.target_cascade(actor=actor, node=node, workspace=workspace, mode="working_days")
     services.target_cascade(actor=actor, node=kgi, workspace=workspace, mode="even")
     return services.plan_activate(actor=actor, plan=plan)
+
+
+def demo_actuals_seed(*, workspace: Workspace, until: dt.date, fiscal_year: int = 2026) -> int:
+    """Weekly actuals of the sales rep from the fiscal year's first Friday up to ``until``.
+
+    Each week: 3 appointments and 1 meeting (a 33% meeting rate against the 50% plan, so the meeting rate is
+    the bottleneck the demo shows); every fourth meeting is won at 5,000,000 JPY (25%, on plan). Idempotent:
+    the actuals are keyed by metric, date and owner. Must run inside the workspace's context.
+    """
+    rep = Membership.objects.filter(workspace=workspace, role=WorkspaceRole.SALES_REP).first()
+    metrics = {
+        m.key: m for m in Metric.objects.filter(key__in=["appointments", "meetings", "wins", "won_amount"])
+    }
+    start, end = fiscal_year_range(fiscal_year, workspace.fiscal_year_start_month)
+    friday = start + dt.timedelta(days=(4 - start.weekday()) % 7)
+    written = 0
+    week = 0
+    while friday <= min(until, end):
+        week += 1
+        won = week % 4 == 0
+        for key, value in (
+            ("appointments", 3),
+            ("meetings", 1),
+            ("wins", int(won)),
+            ("won_amount", 5_000_000 * won),
+        ):
+            services.actual_record(metric=metrics[key], date=friday, value=Decimal(value), owner=rep)
+            written += 1
+        friday += dt.timedelta(days=7)
+    return written

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from tenants import services
 from tenants.context import workspace_context
@@ -72,8 +73,14 @@ def demo_seed() -> list[DemoLogin]:
                 workspace=workspace, user=user, defaults={"role": role, "invited_by": consultant}
             )
             logins.append(DemoLogin(user.email, f"{WorkspaceRole(role).name.lower()} of {name}"))
-        from kpi.demo import demo_plan_seed  # the demo orchestrates the apps; tenants code never needs kpi
+        # The demo orchestrates the apps; tenants code itself never needs them.
+        from checklist.demo_decisions import demo_decisions_seed
+        from checklist.demo_reviews import demo_reviews_seed
+        from kpi.demo import demo_actuals_seed, demo_plan_seed
 
         with workspace_context(workspace.id):
             demo_plan_seed(workspace=workspace, actor=system)
+            demo_actuals_seed(workspace=workspace, until=timezone.localdate())
+            demo_decisions_seed(workspace=workspace, actor=system)
+            demo_reviews_seed(workspace=workspace, actor=system)
     return logins
