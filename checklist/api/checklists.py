@@ -261,7 +261,7 @@ def _axis_data(axis_progress: catalog.AxisProgress) -> dict[str, Any]:
         "done": axis_progress.done,
         "not_applicable": axis_progress.not_applicable,
         "applicable": axis_progress.applicable,
-        "percent": axis_progress.percent,
+        "percent": None if axis_progress.percent is None else str(axis_progress.percent),
     }
 
 
