@@ -17,7 +17,8 @@ def url(world: World, suffix: str) -> str:
 
 
 def item_of(world: World, key: str = "A01") -> ChecklistItem:
-    return ChecklistItem.all_workspaces.get(workspace=world.a.workspace, key=key)
+    with workspace_context(world.a.workspace.id):
+        return ChecklistItem.objects.get(key=key)
 
 
 def sales_metrics() -> ChecklistTemplate:
@@ -25,7 +26,8 @@ def sales_metrics() -> ChecklistTemplate:
 
 
 def snapshot(item: ChecklistItem) -> tuple[Any, ...]:
-    fresh = ChecklistItem.all_workspaces.get(id=item.id)
+    with workspace_context(item.workspace_id):
+        fresh = ChecklistItem.objects.get(id=item.id)
     return (fresh.status, fresh.not_applicable_reason, fresh.owner_id, fresh.due_date, fresh.evidence_note,
             fresh.evidence_links, fresh.updated_at)  # fmt: skip
 
@@ -57,13 +59,15 @@ def test_consultant_adopts_b_with_items_copied_at_its_version(world: World, clie
 
 def test_adopting_the_same_template_twice_is_a_conflict(world: World, client_as: Any) -> None:
     kpi_design = ChecklistTemplate.objects.get(firm=None, key="kpi_design")
-    before = Checklist.all_workspaces.filter(workspace=world.a.workspace).count()
+    with workspace_context(world.a.workspace.id):
+        before = Checklist.objects.count()
     response = client_as("consultant").post(
         url(world, "checklists/"), {"template": str(kpi_design.id)}, format="json"
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "template_already_adopted"
-    assert Checklist.all_workspaces.filter(workspace=world.a.workspace).count() == before
+    with workspace_context(world.a.workspace.id):
+        assert Checklist.objects.count() == before
 
 
 @pytest.mark.parametrize(
@@ -241,9 +245,7 @@ def test_checklist_write_updates_items(world: World, client_as: Any, actor: str,
         url(world, f"items/{item.id}/"), {"status": "in_progress"}, format="json"
     )
     assert response.status_code == expected
-    assert ChecklistItem.all_workspaces.get(id=item.id).status == (
-        "in_progress" if expected == 200 else "todo"
-    )
+    assert snapshot(item)[0] == ("in_progress" if expected == 200 else "todo")
 
 
 @pytest.mark.parametrize(

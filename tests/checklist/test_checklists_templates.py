@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 from checklist import catalog
 from checklist.models import ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from checklist.services.checklists import checklist_template_catalogue_install
+from tenants.context import workspace_context
 from tests.conftest import CANARY_B, World
 from tests.isolation.walker import api_operations, fill
 
@@ -128,9 +129,8 @@ def test_a_new_version_never_rewrites_an_adopted_checklist(world: World, client_
     template = world.a.extra["checklist_template"]
     adopted = consultant.post(url(world, "checklists/"), {"template": str(template.id)}, format="json").json()
     item_ids = [i["id"] for i in adopted["items"]]
-    before = [
-        model_to_dict(i) for i in ChecklistItem.all_workspaces.filter(id__in=item_ids).order_by("order")
-    ]
+    with workspace_context(world.a.workspace.id):
+        before = [model_to_dict(i) for i in ChecklistItem.objects.filter(id__in=item_ids).order_by("order")]
 
     new_items = [
         {"key": "F01", "axis": "M", "text_ja": "キックオフ(改訂)", "text_en": "Kick-off (revised)"},
@@ -146,8 +146,9 @@ def test_a_new_version_never_rewrites_an_adopted_checklist(world: World, client_
     assert v2["name_ja"] == template.name_ja  # kept when not given
 
     # The adopted copy and the old version are as they were.
-    after = [model_to_dict(i) for i in ChecklistItem.all_workspaces.filter(id__in=item_ids).order_by("order")]
-    assert after == before and [i["text_ja"] for i in after][0] == f"{world.a.firm.name} キックオフ実施"
+    with workspace_context(world.a.workspace.id):
+        after = [model_to_dict(i) for i in ChecklistItem.objects.filter(id__in=item_ids).order_by("order")]
+    assert after == before and after[0]["text_ja"] == f"{world.a.firm.name} キックオフ実施"
     checklist = consultant.get(url(world, f"checklists/{adopted['id']}/")).json()
     assert checklist["template_version"] == 1 and [i["key"] for i in checklist["items"]] == ["F01", "F02"]
     assert list(template.items.values_list("key", flat=True).order_by("order")) == ["F01", "F02"]

@@ -140,7 +140,8 @@ def test_progress_counts_verified_items_and_gives_the_phase(world: World, client
 
     # Marking an item not applicable takes it out of the denominator: 7 done of 11 applicable on S = 63.63%.
     client = client_as("manager")
-    item = ChecklistItem.all_workspaces.get(checklist=checklists["kpi_design"], key="A19")
+    with workspace_context(world.a.workspace.id):
+        item = ChecklistItem.objects.get(checklist=checklists["kpi_design"], key="A19")
     body = {"status": "not_applicable", "not_applicable_reason": "部門が1つだけのため"}
     assert client.patch(url(world, f"checklist/items/{item.id}/"), body, format="json").status_code == 200
     a = client.get(url(world, f"checklist/checklists/{checklists['kpi_design'].id}/")).json()["progress"]
@@ -208,7 +209,8 @@ def test_manual_done_contradicted_by_evidence_is_flagged_not_overwritten(
 ) -> None:
     checklists = adopt_both(world)
     # The world's own plan: one KPI (win_rate) with no definition or data source -> SMART fails.
-    item = ChecklistItem.all_workspaces.get(checklist=checklists["sales_metrics"], key="B03")
+    with workspace_context(world.a.workspace.id):
+        item = ChecklistItem.objects.get(checklist=checklists["sales_metrics"], key="B03")
     response = client_as("manager").patch(
         url(world, f"checklist/items/{item.id}/"), {"status": "done"}, format="json"
     )
@@ -221,7 +223,8 @@ def test_manual_done_contradicted_by_evidence_is_flagged_not_overwritten(
         "手動で「完了」にされていますが、製品の状態はこれを裏付けていません"
     )
     assert "win_rate" in verification["message"]
-    item.refresh_from_db()
+    with workspace_context(world.a.workspace.id):
+        item.refresh_from_db()
     assert item.status == "done"  # the person's statement stays
     summary = (
         client_as("viewer").get(url(world, f"checklist/checklists/{checklists['sales_metrics'].id}/")).json()
