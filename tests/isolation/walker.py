@@ -84,7 +84,11 @@ def fill(op: Operation, workspace: Workspace, object_workspace: Workspace) -> st
     lookup = getattr(view, "lookup_field", "pk")
     manager = model.all_workspaces if issubclass(model, WorkspaceScopedModel) else model._default_manager
     with workspace_context(object_workspace.id):
-        obj = manager.filter(workspace_id=object_workspace.id).first()
+        if getattr(model, "firm_scoped", False):
+            # Firm-level reference rows: the other side's FIRM row (global rows are everyone's to read).
+            obj = manager.filter(firm_id=object_workspace.firm_id).first()
+        else:
+            obj = manager.filter(workspace_id=object_workspace.id).first()
     if obj is None:
         raise AssertionError(
             f"The two-workspace world has no {model.__name__} in {object_workspace}: add one so "

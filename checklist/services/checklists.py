@@ -1,0 +1,406 @@
+"""Write paths of checklists: the global catalogue, firm templates and their versions, adoption, item updates.
+
+Every change of a workspace's checklist writes an audit event (the item's history). Templates are control-plane
+rows and immutable once written: a change is a new version, and adopting copies the items, so nothing a
+workspace adopted is ever rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from checklist import catalog
+from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
+from checklist.selectors.checklists import checklist_template_visible
+from tenants.context import require_workspace_id
+from tenants.errors import ConflictError, ServiceError
+from tenants.i18n import localized
+from tenants.models import Firm, Membership, Workspace
+from tenants.services import Actor, audit_event_record
+
+MAX_TEMPLATE_ITEMS = 100
+MAX_EVIDENCE_LINKS = 20
+MAX_LINK_LENGTH = 500
+ITEM_UPDATE_FIELDS = (
+    "status",
+    "not_applicable_reason",
+    "owner",
+    "due_date",
+    "evidence_note",
+    "evidence_links",
+)
+_http_url = URLValidator(schemes=["http", "https"])
+
+
+# --- Templates ---------------------------------------------------------------------------------
+
+
+def checklist_template_catalogue_install() -> list[ChecklistTemplate]:
+    """Store the global templates of ``checklist.catalog`` at its version, once (idempotent, race-safe).
+
+    A new ``CATALOG_VERSION`` adds new rows beside the old ones; rows already written are never changed.
+    """
+    installed = list(
+        ChecklistTemplate.objects.filter(
+            firm__isnull=True, key__in=list(catalog.TEMPLATES), version=catalog.CATALOG_VERSION
+        )
+    )
+    if len(installed) == len(catalog.TEMPLATES):
+        return sorted(installed, key=lambda t: t.key)
+    result = []
+    for spec in catalog.TEMPLATES.values():
+        try:
+            with transaction.atomic():
+                template, created = ChecklistTemplate.objects.get_or_create(
+                    firm=None,
+                    key=spec.key,
+                    version=spec.version,
+                    defaults={"name_ja": spec.name_ja, "name_en": spec.name_en, "source": spec.source},
+                )
+                if created:
+                    ChecklistTemplateItem.objects.bulk_create(
+                        ChecklistTemplateItem(
+                            template=template,
+                            key=item.key,
+                            axis=item.axis.value,
+                            text_ja=item.text_ja,
+                            text_en=item.text_en,
+                            rule=item.rule or "",
+                            order=item.order,
+                        )
+                        for item in spec.items
+                    )
+        except IntegrityError:  # another transaction installed it at the same moment
+            template = ChecklistTemplate.objects.get(firm=None, key=spec.key, version=spec.version)
+        result.append(template)
+    return sorted(result, key=lambda t: t.key)
+
+
+def _items_validate(items: Sequence[dict[str, Any]]) -> None:
+    if not items:
+        raise ServiceError(
+            "items_required",
+            localized("項目を1つ以上指定してください。", "Give at least one item."),
+            field="items",
+        )
+    if len(items) > MAX_TEMPLATE_ITEMS:
+        raise ServiceError(
+            "too_many_items",
+            localized(
+                f"項目は{MAX_TEMPLATE_ITEMS}個までです。",
+                f"A template has at most {MAX_TEMPLATE_ITEMS} items.",
+            ),
+            field="items",
+        )
+    keys = [item["key"] for item in items]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise ServiceError(
+            "duplicate_item_keys",
+            localized(
+                f"項目キーが重複しています: {', '.join(duplicates)}",
+                f"Duplicate item keys: {', '.join(duplicates)}",
+            ),
+            field="items",
+        )
+    for item in items:
+        if item.get("axis") not in {axis.value for axis in catalog.Axis}:
+            raise ServiceError(
+                "invalid_axis", localized("軸はS・M・Dのいずれかです。", "Axis is S, M or D."), field="items"
+            )
+        rule = item.get("rule") or ""
+        if rule and rule not in catalog.RULES:
+            raise ServiceError(
+                "unknown_rule",
+                localized(f"検証ルール {rule} はありません。", f"There is no verification rule {rule!r}."),
+                field="items",
+            )
+
+
+def _template_write(
+    *, firm: Firm, key: str, version: int, name_ja: str, name_en: str, items: Sequence[dict[str, Any]]
+) -> ChecklistTemplate:
+    template = ChecklistTemplate.objects.create(
+        firm=firm, key=key, version=version, name_ja=name_ja, name_en=name_en, source=firm.name[:100]
+    )
+    ChecklistTemplateItem.objects.bulk_create(
+        ChecklistTemplateItem(
+            template=template,
+            key=item["key"],
+            axis=item["axis"],
+            text_ja=item["text_ja"],
+            text_en=item.get("text_en", ""),
+            rule=item.get("rule") or "",
+            order=position,
+        )
+        for position, item in enumerate(items, start=1)
+    )
+    return template
+
+
+def _firm_locked(firm_id: Any) -> Firm:
+    """Template versions are numbered per firm: serialise writers on the firm row."""
+    return Firm.objects.select_for_update().get(id=firm_id)
+
+
+@transaction.atomic
+def checklist_template_create(
+    *,
+    actor: Actor,
+    workspace: Workspace,
+    key: str,
+    name_ja: str,
+    name_en: str = "",
+    items: Sequence[dict[str, Any]],
+) -> ChecklistTemplate:
+    """A firm's own template (version 1), visible to every workspace of the workspace's firm."""
+    firm = _firm_locked(workspace.firm_id)
+    if key in catalog.TEMPLATES:
+        raise ConflictError(
+            "template_key_reserved",
+            localized(
+                "このキーは標準テンプレートで使われています。", "This key belongs to a standard template."
+            ),
+            field="key",
+        )
+    if ChecklistTemplate.objects.filter(firm=firm, key=key).exists():
+        raise ConflictError(
+            "template_key_taken",
+            localized(
+                "このキーのテンプレートは既にあります。新しいバージョンとして公開してください。",
+                "A template with this key exists; publish a new version of it instead.",
+            ),
+            field="key",
+        )
+    _items_validate(items)
+    template = _template_write(firm=firm, key=key, version=1, name_ja=name_ja, name_en=name_en, items=items)
+    audit_event_record(
+        actor=actor,
+        action="checklist.template_created",
+        target_type="checklist_template",
+        target_id=template.id,
+        changes={"key": key, "version": 1, "items": [item["key"] for item in items]},
+    )
+    return template
+
+
+@transaction.atomic
+def checklist_template_version_publish(
+    *,
+    actor: Actor,
+    template: ChecklistTemplate,
+    items: Sequence[dict[str, Any]],
+    name_ja: str | None = None,
+    name_en: str | None = None,
+) -> ChecklistTemplate:
+    """A new version of a firm template. Earlier versions, and every checklist adopted from them, stay as they are."""
+    if template.firm_id is None:
+        raise ServiceError(
+            "template_global",
+            localized(
+                "標準テンプレートは製品のカタログでのみ改訂されます。",
+                "Standard templates are revised only through the product's catalogue.",
+            ),
+        )
+    firm = _firm_locked(template.firm_id)
+    _items_validate(items)
+    latest = ChecklistTemplate.objects.filter(firm=firm, key=template.key).order_by("-version").first()
+    assert latest is not None
+    version = (
+        ChecklistTemplate.objects.filter(firm=firm, key=template.key).aggregate(v=Max("version"))["v"] or 0
+    ) + 1
+    new = _template_write(
+        firm=firm,
+        key=template.key,
+        version=version,
+        name_ja=name_ja or latest.name_ja,
+        name_en=latest.name_en if name_en is None else name_en,
+        items=items,
+    )
+    audit_event_record(
+        actor=actor,
+        action="checklist.template_version_published",
+        target_type="checklist_template",
+        target_id=new.id,
+        changes={"key": new.key, "from_version": latest.version, "to_version": version},
+    )
+    return new
+
+
+# --- Adoption ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checklist_adopt(*, actor: Actor, workspace: Workspace, template: ChecklistTemplate) -> Checklist:
+    """Copy a template version into the workspace (items with keys, axes, texts and rules)."""
+    if workspace.id != require_workspace_id():
+        raise ServiceError("wrong_workspace", localized("ワークスペースが一致しません。", "Wrong workspace."))
+    if not ChecklistTemplate.objects.filter(
+        checklist_template_visible(workspace=workspace), id=template.id
+    ).exists():
+        raise ServiceError(
+            "template_not_found",
+            localized("テンプレートが見つかりません。", "Template not found."),
+            field="template",
+        )
+    # Serialise adoptions in the workspace so the same key is never adopted twice.
+    Workspace.objects.select_for_update().filter(id=workspace.id).first()
+    existing = Checklist.objects.filter(template_key=template.key).first()
+    if existing is not None:
+        raise ConflictError(
+            "template_already_adopted",
+            localized(
+                f"テンプレート {template.key} は既に採用されています(バージョン{existing.template_version})。",
+                f"Template {template.key} is already adopted (version {existing.template_version}).",
+            ),
+            field="template",
+        )
+    checklist = Checklist.objects.create(
+        template=template,
+        template_key=template.key,
+        template_version=template.version,
+        name_ja=template.name_ja,
+        name_en=template.name_en,
+    )
+    items = [
+        ChecklistItem(
+            checklist=checklist,
+            key=item.key,
+            axis=item.axis,
+            text_ja=item.text_ja,
+            text_en=item.text_en,
+            rule=item.rule,
+            order=item.order,
+            workspace_id=workspace.id,
+        )
+        for item in ChecklistTemplateItem.objects.filter(template=template).order_by("order")
+    ]
+    ChecklistItem.objects.bulk_create(items)
+    audit_event_record(
+        actor=actor,
+        action="checklist.adopted",
+        target_type="checklist",
+        target_id=checklist.id,
+        changes={"template": template.key, "version": template.version, "items": len(items)},
+    )
+    return checklist
+
+
+# --- Items ---------------------------------------------------------------------------------------
+
+
+def _links_clean(links: Any) -> list[str]:
+    if not isinstance(links, list | tuple):
+        raise ServiceError(
+            "invalid_links",
+            localized("リンクはURLのリストです。", "Links are a list of URLs."),
+            field="evidence_links",
+        )
+    if len(links) > MAX_EVIDENCE_LINKS:
+        raise ServiceError(
+            "too_many_links",
+            localized(f"リンクは{MAX_EVIDENCE_LINKS}個までです。", f"At most {MAX_EVIDENCE_LINKS} links."),
+            field="evidence_links",
+        )
+    cleaned = []
+    for link in links:
+        try:
+            if not isinstance(link, str) or len(link) > MAX_LINK_LENGTH:
+                raise DjangoValidationError("bad")
+            _http_url(link)
+        except DjangoValidationError:
+            raise ServiceError(
+                "invalid_link",
+                localized("リンクはhttp(s)のURLにしてください。", "Each link must be an http(s) URL."),
+                field="evidence_links",
+            ) from None
+        cleaned.append(link)
+    return cleaned
+
+
+def _as_audit(value: Any) -> Any:
+    if isinstance(value, Membership):
+        return str(value.id)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def checklist_item_update(*, actor: Actor, item: ChecklistItem, **changes: Any) -> ChecklistItem:
+    """Change an item's status, owner, due date or evidence; one audit event with the before/after of each field.
+
+    ``not_applicable`` needs a reason; leaving it clears the reason (recorded in the history). The manual
+    status is the person's statement and is stored as given, whatever the product's own evidence says.
+    """
+    unknown = set(changes) - set(ITEM_UPDATE_FIELDS)
+    if unknown:
+        raise ServiceError(
+            "unknown_field", localized("不明な項目です。", "Unknown field."), field=sorted(unknown)[0]
+        )
+    item = ChecklistItem.objects.select_for_update().get(id=item.id)
+    if "status" in changes and changes["status"] not in ChecklistItem.Status.values:
+        raise ServiceError(
+            "invalid_status", localized("不明なステータスです。", "Unknown status."), field="status"
+        )
+    if "evidence_links" in changes:
+        changes["evidence_links"] = _links_clean(changes["evidence_links"])
+    for text_field in ("not_applicable_reason", "evidence_note"):
+        if text_field in changes:
+            changes[text_field] = (changes[text_field] or "").strip()
+    owner = changes.get("owner")
+    if owner is not None and owner.workspace_id != item.workspace_id:
+        raise ServiceError(
+            "owner_not_member",
+            localized(
+                "担当者はこのワークスペースのメンバーにしてください。",
+                "The owner must be a member of this workspace.",
+            ),
+            field="owner",
+        )
+    new_status = changes.get("status", item.status)
+    if new_status == ChecklistItem.Status.NOT_APPLICABLE:
+        reason = changes.get("not_applicable_reason", item.not_applicable_reason)
+        if not reason:
+            raise ServiceError(
+                "reason_required",
+                localized(
+                    "「対象外」にするには理由が必要です。", "Marking an item not applicable needs a reason."
+                ),
+                field="not_applicable_reason",
+            )
+    elif changes.get("not_applicable_reason"):
+        raise ServiceError(
+            "reason_only_when_not_applicable",
+            localized(
+                "理由は「対象外」にする場合にだけ指定します。",
+                "A reason is given only when marking the item not applicable.",
+            ),
+            field="not_applicable_reason",
+        )
+    elif item.not_applicable_reason:
+        changes["not_applicable_reason"] = ""  # leaving not applicable: the old reason goes, in the history
+    diff: dict[str, Any] = {}
+    for field, value in changes.items():
+        old = getattr(item, field)
+        if old != value:
+            diff[field] = {"from": _as_audit(old), "to": _as_audit(value)}
+            setattr(item, field, value)
+    if not diff:
+        return item
+    item.save()
+    audit_event_record(
+        actor=actor,
+        action="checklist.item_updated",
+        target_type="checklist_item",
+        target_id=item.id,
+        changes={"key": item.key, **diff},
+    )
+    return item
