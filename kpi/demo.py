@@ -16,6 +16,7 @@ from tenants.services import Actor
 def demo_plan_seed(*, workspace: Workspace, actor: Actor, fiscal_year: int = 2026) -> KpiPlan:
     """KGI revenue -> KSF new business -> appointments, meetings, meeting rate, win rate, average deal.
 
+    The five KPIs are the company-wide set (seed 004: 3-5 company-wide), so they carry no department.
     Seed 004's reverse calculation: 100,000,000 JPY / 5,000,000 = 20 wins; at a 25% win rate 80 meetings;
     at a 50% meeting rate 160 appointments. Must run inside the workspace's context.
     """
@@ -49,7 +50,7 @@ def demo_plan_seed(*, workspace: Workspace, actor: Actor, fiscal_year: int = 202
             actor=actor, plan=plan, kind="kpi", key=key, name_ja=name_ja, name_en=name_en, parent=ksf,
             definition=f"{name_ja}（{formula}）。毎週の営業会議で確認する。", formula=formula, unit=unit,
             indicator=indicator, target_value=Decimal(target), owner=owner, cadence=cadence,
-            department="営業部", data_source="SFA",
+            data_source="SFA",
         )  # fmt: skip
         services.target_cascade(actor=actor, node=node, workspace=workspace, mode="working_days")
     services.target_cascade(actor=actor, node=kgi, workspace=workspace, mode="even")

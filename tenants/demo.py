@@ -74,6 +74,7 @@ def demo_seed() -> list[DemoLogin]:
             )
             logins.append(DemoLogin(user.email, f"{WorkspaceRole(role).name.lower()} of {name}"))
         # The demo orchestrates the apps; tenants code itself never needs them.
+        from checklist.demo_checklists import demo_checklists_seed
         from checklist.demo_decisions import demo_decisions_seed
         from checklist.demo_reviews import demo_reviews_seed
         from kpi.demo import demo_actuals_seed, demo_plan_seed
@@ -83,4 +84,5 @@ def demo_seed() -> list[DemoLogin]:
             demo_actuals_seed(workspace=workspace, until=timezone.localdate())
             demo_decisions_seed(workspace=workspace, actor=system)
             demo_reviews_seed(workspace=workspace, actor=system)
+            demo_checklists_seed(workspace=workspace, actor=system)
     return logins

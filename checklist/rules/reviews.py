@@ -114,15 +114,23 @@ def action_plans_for_behind_kpis(context: RuleContext) -> RuleOutcome:
     plan = context.plan
     if plan is None:
         return RuleOutcome(False, "KPI計画がありません。", "There is no KPI plan.", {"behind": []})
-    kpi_statuses = getattr(selectors, "kpi_statuses", None)
-    if kpi_statuses is None:
-        return RuleOutcome(False, "KPIの進捗状況はまだ計算できません。", "KPI progress cannot be computed yet.",
-                           {"behind": []})  # fmt: skip
-    statuses = context.memo("kpi_statuses", lambda: kpi_statuses(plan=plan, as_of=context.as_of))
+    statuses = context.memo("kpi_statuses", lambda: selectors.kpi_statuses(plan=plan, as_of=context.as_of))
+    tracked = [s for s in statuses if s.status in {"on_track", "at_risk", "behind"}]
+    if not tracked:
+        # With no actuals against targets nothing can be behind yet, which proves nothing about follow-up.
+        return RuleOutcome(
+            False,
+            "目標と実績を比較できるKPIがまだないため、未達KPIへの対応を確認できません。",
+            "No KPI has both a target and actuals yet, so follow-up on KPIs behind cannot be checked.",
+            {"behind": []},
+        )
     behind = [s.node for s in statuses if s.status == "behind"]
     if not behind:
         return RuleOutcome(
-            True, "目標ペースを下回っているKPIはありません。", "No KPI is behind.", {"behind": []}
+            True,
+            f"目標ペースを下回っているKPIはありません（{len(tracked)}件を確認）。",
+            f"No KPI is behind ({len(tracked)} checked).",
+            {"behind": []},
         )
     covered = set(
         ActionPlan.objects.filter(

@@ -8,7 +8,17 @@ from typing import Any
 
 import pytest
 
-from checklist.models import Checklist, ChecklistItem, ChecklistTemplate
+from checklist.models import (
+    ActionPlan,
+    CalendarFeedToken,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    DecisionMatrix,
+    MatrixOption,
+    ReviewCadence,
+    ReviewMeeting,
+)
 from checklist.selectors import checklists as selectors
 from checklist.services.checklists import checklist_adopt, checklist_template_catalogue_install
 from kpi import services as kpi_services
@@ -20,6 +30,24 @@ from tests.conftest import World
 # Items whose rules the KPI engine can prove (see checklist.catalog).
 KPI_PROVABLE_A = {"A01", "A02", "A03", "A04", "A05", "A06", "A18"}
 KPI_PROVABLE_B = {"B01", "B02", "B03", "B04", "B15"}
+KPI_RULES = {"kgi_numeric", "ksf_under_kgi", "kpis_under_ksfs", "all_kpis_smart", "kpi_count_guidance",
+             "tree_exists", "leading_and_lagging", "all_kpis_owned"}  # fmt: skip
+
+
+def clear_other_capabilities(world: World) -> None:
+    """The world also seeds a recorded decision, review cadences and action plans, which prove items of
+    their own (tested in test_decisions_rules / test_reviews_rules); remove them so only the KPI engine
+    speaks here and the progress figures can be computed by hand."""
+    with workspace_context(world.a.workspace.id):
+        for model in (
+            ActionPlan,
+            ReviewMeeting,
+            ReviewCadence,
+            CalendarFeedToken,
+            MatrixOption,
+            DecisionMatrix,
+        ):
+            model.objects.all().delete()
 
 
 def url(world: World, suffix: str) -> str:
@@ -82,6 +110,7 @@ def verified_keys(items: dict[str, dict[str, Any]]) -> set[str]:
 
 
 def test_demo_like_workspace_shows_a_and_b_verified_from_its_state(world: World, client_as: Any) -> None:
+    clear_other_capabilities(world)
     build_demo_like_plan(world)
     checklists = adopt_both(world)
     client = client_as("viewer")
@@ -114,6 +143,7 @@ def test_demo_like_workspace_shows_a_and_b_verified_from_its_state(world: World,
 
 
 def test_progress_counts_verified_items_and_gives_the_phase(world: World, client_as: Any) -> None:
+    clear_other_capabilities(world)
     build_demo_like_plan(world)
     checklists = adopt_both(world)
     response = client_as("viewer").get(url(world, "checklist/checklists/"))
@@ -276,7 +306,7 @@ def test_rule_evaluation_reads_the_plan_check_once(world: World, django_assert_m
     """Several rules need the plan check; it is memoised, so reading A and B costs a bounded number of queries."""
     build_demo_like_plan(world)
     with workspace_context(world.a.workspace.id):
-        rules = sorted({i.rule for i in ChecklistItem.objects.all() if i.rule} | {"all_kpis_owned"})
+        rules = sorted(KPI_RULES)
         with django_assert_max_num_queries(12):
             outcomes = selectors.rules_evaluate(rules, workspace=world.a.workspace)
     assert outcomes["all_kpis_owned"] is not None and outcomes["all_kpis_owned"].verified
