@@ -17,7 +17,7 @@ from kpi.planning.calendar import fiscal_year_of, fiscal_year_range, period_cont
 from kpi.planning.pacing import evaluate_pace, period_progress
 from kpi.planning.sensitivity import Driver, SensitivityResult, sensitivity_analyse
 from kpi.planning.smart import KpiSpec, PlanCheckResult, plan_check
-from kpi.units import value_format, value_is_ratio
+from kpi.units import value_display, value_is_ratio
 from tenants.errors import ServiceError
 from tenants.i18n import localized
 from tenants.models import Workspace
@@ -254,7 +254,6 @@ def _status_sentence(
     node: KpiNode, status: str, actual: Decimal | None, expected: Decimal | None
 ) -> tuple[str, str]:
     label_ja, label_en = STATUS_LABELS[status]
-    shown_actual, shown_expected = value_format(actual, node.unit), value_format(expected, node.unit)
     if status == "no_target":
         return f"{node.name_ja}: 目標値が未設定です。", f"{node.name('en')}: no target is set."
     if status == "no_data":
@@ -263,8 +262,10 @@ def _status_sentence(
             f"{node.name('en')}: no actuals in this period.",
         )
     return (
-        f"{node.name_ja}: 実績 {shown_actual} / 想定 {shown_expected}（{label_ja}）",
-        f"{node.name('en')}: actual {shown_actual} against {shown_expected} expected to date ({label_en})",
+        f"{node.name_ja}: 実績 {value_display(actual, node.unit, 'ja')} / "
+        f"想定 {value_display(expected, node.unit, 'ja')}（{label_ja}）",
+        f"{node.name('en')}: actual {value_display(actual, node.unit, 'en')} against "
+        f"{value_display(expected, node.unit, 'en')} expected to date ({label_en})",
     )
 
 

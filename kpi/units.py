@@ -27,3 +27,17 @@ def value_is_ratio(unit: str, formula: str) -> bool:
     """A rate or a per-unit amount (``won_amount / wins``) is not additive: each period keeps the same
     target and its value is compared as it stands; sums of counts and yen are split and pro-rated."""
     return unit == "percent" or "/" in formula
+
+
+def value_display(value: Decimal | None, unit: str, language: str) -> str:
+    """A value for people to read: ``5,000,000円`` / ``JPY 5,000,000``, ``33.33%``, ``1,234件``."""
+    if value is None:
+        return "—"
+    number = f"{value_quantize(value, unit):,}"
+    if unit == "jpy":
+        return f"JPY {number}" if language == "en" else f"{number}円"
+    if unit == "percent":
+        return f"{number}%"
+    if unit == "months":
+        return f"{number} months" if language == "en" else f"{number}か月"
+    return number if language == "en" else f"{number}件"
