@@ -3,7 +3,7 @@
 * ``checklist/matrices/``: list, create (empty or from scoring.py's option templates), retrieve, PATCH
   (name, weights, archive); ``{id}/result/`` (totals, ranking, recommendation, stability, signals, the
   combined recommendation); ``{id}/signals/`` (GET, PUT the answers); ``{id}/decision/`` (GET, POST to
-  record, PATCH requirements/development plan); ``{id}/reopen/``; ``{id}/export.md`` (text/markdown).
+  record, PATCH requirements/development plan); ``{id}/reopen/``; ``{id}/export/markdown/`` (text/markdown).
 * ``checklist/matrix-options/``: list (``?matrix=``), create, retrieve, PATCH, DELETE.
 
 Everyone with CHECKLIST_READ reads; only CHECKLIST_MANAGE (consultants, firm owners) changes anything.
@@ -524,6 +524,6 @@ router.register("checklist/matrices", MatrixViewSet, basename="checklist-matrix"
 router.register("checklist/matrix-options", MatrixOptionViewSet, basename="checklist-matrix-option")
 
 urlpatterns: list[Any] = [
-    path("checklist/matrices/<str:pk>/export.md", MatrixExportView.as_view(), name="checklist-matrix-export"),
+    path("checklist/matrices/<str:pk>/export/markdown/", MatrixExportView.as_view(), name="checklist-matrix-export"),
     *router.urls,
 ]

@@ -260,7 +260,7 @@ def test_markdown_export_in_japanese_and_english(world: World, client_as: Any) -
     client.post(u(world, f"matrices/{matrix}/decision/"), {"option": ids["Hybrid"], "reason": "可視化が決め手"},
                 format="json")  # fmt: skip
     viewer = client_as("viewer")
-    ja = viewer.get(u(world, f"matrices/{matrix}/export.md"))
+    ja = viewer.get(u(world, f"matrices/{matrix}/export/markdown/"))
     assert ja.status_code == 200 and ja["Content-Type"].startswith("text/markdown")
     text = ja.content.decode()
     assert text.startswith("# 判断マトリクス") and "マトリクス: Worked example" in text
@@ -268,14 +268,14 @@ def test_markdown_export_in_japanese_and_english(world: World, client_as: Any) -
     assert "| 加重合計 |  | 20 | 18 | 21 |" in text
     assert "**Hybrid** を推奨します" in text and "## 最終判断の記録" in text
     assert "可視化が決め手" in text and world.a.users["consultant"].full_name in text
-    en = viewer.get(u(world, f"matrices/{matrix}/export.md?lang=en")).content.decode()
+    en = viewer.get(u(world, f"matrices/{matrix}/export/markdown/?lang=en")).content.decode()
     assert "| Criterion | Weight | HubSpot | Scratch | Hybrid |" in en and "## Recorded decision" in en
     assert "**Hybrid** is recommended" in en and "| Weighted total |  | 20 | 18 | 21 |" in en
     by_header = viewer.get(
-        u(world, f"matrices/{matrix}/export.md"), HTTP_ACCEPT_LANGUAGE="en"
+        u(world, f"matrices/{matrix}/export/markdown/"), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "## Recorded decision" in by_header
-    bad = viewer.get(u(world, f"matrices/{matrix}/export.md?lang=fr"))
+    bad = viewer.get(u(world, f"matrices/{matrix}/export/markdown/?lang=fr"))
     assert bad.status_code == 400 and bad.json()["error"]["fields"] == {
         "lang": [bad.json()["error"]["message"]]
     }
@@ -286,7 +286,7 @@ def test_export_of_an_unscored_matrix_is_a_clear_400(world: World, client_as: An
     matrix = client.post(u(world, "matrices/"), {"name": "Draft"}, format="json").json()["id"]
     client.post(u(world, "matrix-options/"), {"matrix": matrix, "name": "X", "kind": "package",
                                               "scores": {"fit": 3}}, format="json")  # fmt: skip
-    response = client.get(u(world, f"matrices/{matrix}/export.md"))
+    response = client.get(u(world, f"matrices/{matrix}/export/markdown/"))
     assert response.status_code == 400 and response.json()["error"]["code"] == "score_missing"
 
 
@@ -308,7 +308,7 @@ def test_role_matrix(world: World, client_as: Any, actor: str, can_read: bool, c
     client = client_as(actor)
     denied = {401, 403} if actor == "anonymous" else {403}
     for url in (u(world, "matrices/"), u(world, f"matrices/{matrix}/result/"), u(world, f"matrices/{matrix}/signals/"),
-                u(world, f"matrices/{matrix}/decision/"), u(world, f"matrices/{matrix}/export.md"),
+                u(world, f"matrices/{matrix}/decision/"), u(world, f"matrices/{matrix}/export/markdown/"),
                 u(world, f"matrix-options/?matrix={matrix}")):  # fmt: skip
         assert (client.get(url).status_code == 200) is can_read, url
     writes = [
