@@ -524,6 +524,10 @@ router.register("checklist/matrices", MatrixViewSet, basename="checklist-matrix"
 router.register("checklist/matrix-options", MatrixOptionViewSet, basename="checklist-matrix-option")
 
 urlpatterns: list[Any] = [
-    path("checklist/matrices/<str:pk>/export/markdown/", MatrixExportView.as_view(), name="checklist-matrix-export"),
+    path(
+        "checklist/matrices/<str:pk>/export/markdown/",
+        MatrixExportView.as_view(),
+        name="checklist-matrix-export",
+    ),
     *router.urls,
 ]
