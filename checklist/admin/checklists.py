@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from checklist.services.checklists import checklist_item_update
 from tenants.access import principal_for_user
-from tenants.admin import TenantDataAdmin, visible_workspace_ids
+from tenants.admin import FirmScopedAdmin, TenantDataAdmin, visible_workspace_ids
 from tenants.context import workspace_context
 from tenants.errors import ServiceError
 from tenants.roles import Perm
@@ -35,7 +35,7 @@ class ChecklistTemplateItemInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(FirmScopedAdmin):
     """Read-only: the global templates and those of firms whose workspaces the user may see."""
 
     list_display = ("key", "version", "name_ja", "firm", "created_at")
@@ -44,28 +44,13 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     inlines = [ChecklistTemplateItemInline]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        queryset = super().get_queryset(request)
+        queryset = self.model._base_manager.all()
         if request.user.is_superuser:
             return queryset
         from tenants.models import Workspace
 
         firms = Workspace.objects.filter(id__in=visible_workspace_ids(request)).values("firm_id")
         return queryset.filter(firm__isnull=True) | queryset.filter(firm_id__in=firms)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.admin_site.has_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.admin_site.has_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Checklist)
