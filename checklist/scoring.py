@@ -62,6 +62,7 @@ __all__ = [
     "matrix_score",
     "signals_assess",
     "stability",
+    "stability_sentence",
 ]
 
 Lang = Literal["ja", "en"]
@@ -1010,7 +1011,7 @@ def _flip_sentence(flip: WeightFlip, lang: Lang, names: Mapping[str, str] | None
     )
 
 
-def _stability_sentence(result: StabilityResult, lang: Lang, names: Mapping[str, str] | None) -> str:
+def stability_sentence(result: StabilityResult, lang: Lang, names: Mapping[str, str] | None) -> str:
     if result.status is StabilityStatus.FLIPPABLE:
         assert result.flip is not None
         return _flip_sentence(result.flip, lang, names)
@@ -1125,8 +1126,8 @@ def final_recommendation(
         StabilityStatus.FLIPPABLE,
         StabilityStatus.STABLE,
     ):
-        ja += _stability_sentence(stability_result, "ja", option_names_ja)
-        en += " " + _stability_sentence(stability_result, "en", option_names_en)
+        ja += stability_sentence(stability_result, "ja", option_names_ja)
+        en += " " + stability_sentence(stability_result, "en", option_names_en)
     return FinalRecommendation(
         option=option,
         agreement=agreement,
@@ -1354,7 +1355,7 @@ def matrix_markdown(
 
     # Stability.
     stab = stability(result.weights, result.scores)
-    lines += [f"## {_t('stability', lang)}", "", _stability_sentence(stab, lang, option_names), ""]
+    lines += [f"## {_t('stability', lang)}", "", stability_sentence(stab, lang, option_names), ""]
     if stab.flips:
         lines += _table(
             [

@@ -127,7 +127,7 @@ def stability_sentence(evaluation: MatrixEvaluation, lang: scoring.Lang) -> str 
     if evaluation.stability is None:
         return None
     # scoring.py keeps the sentence builder private; it is the same text its Markdown export prints.
-    return scoring._stability_sentence(evaluation.stability, lang, evaluation.inputs.names)
+    return scoring.stability_sentence(evaluation.stability, lang, evaluation.inputs.names)
 
 
 def matrix_markdown_render(matrix: DecisionMatrix, *, lang: scoring.Lang) -> str:
