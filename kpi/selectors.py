@@ -310,7 +310,7 @@ def kpi_statuses(
                 target,
                 actual,
                 period,
-                as_of,
+                day,
                 aggregation="ratio" if value_is_ratio(node.unit, node.formula) else "sum",
                 direction=node.direction,
                 at_risk_threshold=workspace.pace_at_risk_threshold,

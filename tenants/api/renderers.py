@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 
 class _TextRenderer(BaseRenderer):
@@ -13,7 +13,13 @@ class _TextRenderer(BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
-        return data.encode(self.charset) if isinstance(data, str) else str(data).encode(self.charset)
+        if isinstance(data, str):
+            return data.encode(self.charset)
+        # Not the document but an error body: answer in the API's JSON error format, labelled as JSON.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)
 
 
 class MarkdownRenderer(_TextRenderer):

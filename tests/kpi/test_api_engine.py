@@ -244,6 +244,15 @@ def test_definition_book_markdown_in_japanese_and_english(world: World, client_a
     assert en.startswith("# KPI definition book") and "| Win rate |" in en and "higher is better" in en
 
 
+@pytest.mark.parametrize("document", ["markdown", "csv"])
+def test_definition_book_errors_are_json(
+    world: World, client_as: Any, demo_plan: KpiPlan, document: str
+) -> None:
+    response = client_as("viewer").get(u(world, f"plans/{demo_plan.id}/definition-book/{document}/?lang=fr"))
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["error"]["fields"]["lang"]
+
+
 def test_definition_book_csv_opens_in_a_spreadsheet(world: World, client_as: Any, demo_plan: KpiPlan) -> None:
     with workspace_context(world.a.workspace.id):
         kpi_services.node_update(actor=Actor.of(world.a.principal("admin")), node=_node(demo_plan, "meetings"),
