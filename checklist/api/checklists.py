@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +28,7 @@ from checklist import catalog
 from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from checklist.selectors import checklists as selectors
 from checklist.services import checklists as services
+from tenants.api.inputs import query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import AuditEventOutputSerializer, StrictInputSerializer, WorkspaceRelatedField
 from tenants.i18n import current_language, localized
@@ -45,12 +45,6 @@ class OldestFirstPagination(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-def _valid(serializer_class: type[serializers.Serializer], view: Any, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data, context={"view": view, "request": view.request})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # --- Serializers: templates ----------------------------------------------------------------------
@@ -344,25 +338,6 @@ class ItemUpdateInputSerializer(StrictInputSerializer):
 # --- Views -----------------------------------------------------------------------------------------
 
 
-def _uuid_param(request: Request, name: str) -> UUID | None:
-    value = request.query_params.get(name)
-    if value is None:
-        return None
-    try:
-        return UUID(value)
-    except ValueError as exc:
-        raise ValidationError({name: [localized("IDの形式が正しくありません。", "Not a valid id.")]}) from exc
-
-
-def _choice_param(request: Request, name: str, choices: list[str]) -> str | None:
-    value = request.query_params.get(name)
-    if value is not None and value not in choices:
-        raise ValidationError(
-            {name: [localized("不明な値です。", "Unknown value.") + f" ({', '.join(choices)})"]}
-        )
-    return value
-
-
 @extend_schema(tags=["checklists"])
 @extend_schema_view(
     list=extend_schema(
@@ -398,23 +373,24 @@ class ChecklistTemplateViewSet(
         return TemplateDetailSerializer if self.action == "retrieve" else TemplateOutputSerializer
 
     def scope_queryset(self, queryset: Any) -> Any:
-        key = self.request.query_params.get("key")
-        queryset = queryset.filter(key=key) if key else queryset
         return queryset.prefetch_related("items")
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        return query_filter(queryset, self.request, text=("key",))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.checklist_template_catalogue_install()  # the global templates exist once anyone looks
         return super().list(request, *args, **kwargs)
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(TemplateCreateInputSerializer, self, request.data)
+        data = validated(TemplateCreateInputSerializer, self, request.data)
         template = services.checklist_template_create(actor=self.actor, workspace=self.workspace, **data)
         return Response(TemplateDetailSerializer(template).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def versions(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         template = self.get_object()  # another firm's template is not found, before the body is read
-        data = _valid(TemplateVersionInputSerializer, self, request.data)
+        data = validated(TemplateVersionInputSerializer, self, request.data)
         new = services.checklist_template_version_publish(actor=self.actor, template=template, **data)
         return Response(TemplateDetailSerializer(new).data, status=status.HTTP_201_CREATED)
 
@@ -454,8 +430,9 @@ class ChecklistViewSet(
         return {**self.get_serializer_context(), "items": items, "outcomes": outcomes}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        checklists = list(page) if page is not None else list(self.get_queryset())
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        checklists = list(page) if page is not None else list(queryset)
         data = ChecklistOutputSerializer(checklists, many=True, context=self._context(checklists)).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
@@ -464,7 +441,7 @@ class ChecklistViewSet(
         return Response(ChecklistDetailSerializer(checklist, context=self._context([checklist])).data)
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(ChecklistAdoptInputSerializer, self, request.data)
+        data = validated(ChecklistAdoptInputSerializer, self, request.data)
         checklist = services.checklist_adopt(
             actor=self.actor, workspace=self.workspace, template=data["template"]
         )
@@ -521,25 +498,20 @@ class ChecklistItemViewSet(
     http_method_names = ["get", "patch", "head", "options"]
 
     def scope_queryset(self, queryset: Any) -> Any:
-        request = self.request
-        checklist = _uuid_param(request, "checklist")
-        if checklist is not None:
-            queryset = queryset.filter(checklist_id=checklist)
-        item_status = _choice_param(request, "status", ChecklistItem.Status.values)
-        if item_status is not None:
-            queryset = queryset.filter(status=item_status)
-        axis = _choice_param(request, "axis", AXES)
-        if axis is not None:
-            queryset = queryset.filter(axis=axis)
         return queryset.select_related("owner__user")
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        choices = {"status": ChecklistItem.Status.values, "axis": AXES}
+        return query_filter(queryset, self.request, uuid=("checklist",), choices=choices)
 
     def _context(self, items: list[ChecklistItem]) -> dict[str, Any]:
         outcomes = selectors.checklist_outcomes(workspace=self.workspace, items=items)
         return {**self.get_serializer_context(), "outcomes": outcomes}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        items = list(page) if page is not None else list(self.get_queryset())
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        items = list(page) if page is not None else list(queryset)
         data = ItemOutputSerializer(items, many=True, context=self._context(items)).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
@@ -549,7 +521,7 @@ class ChecklistItemViewSet(
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         item = self.get_object()
-        data = _valid(ItemUpdateInputSerializer, self, request.data)
+        data = validated(ItemUpdateInputSerializer, self, request.data)
         item = services.checklist_item_update(actor=self.actor, item=item, **data)
         return Response(ItemOutputSerializer(item, context=self._context([item])).data)
 

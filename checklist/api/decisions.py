@@ -39,7 +39,7 @@ from checklist.models import DecisionMatrix, MatrixOption
 from checklist.models.decisions import OPTION_KIND_CHOICES
 from checklist.selectors import decisions as selectors
 from checklist.services import decisions as services
-from kpi.api.views import query_filter
+from tenants.api.inputs import query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from tenants.errors import ServiceError
@@ -83,14 +83,6 @@ def _lang(request: Request) -> scoring.Lang:
             "lang_invalid", localized("lang は ja か en です。", "lang must be ja or en."), field="lang"
         )
     return lang  # type: ignore[return-value]
-
-
-def _valid(
-    serializer_class: type[serializers.Serializer], view: Any, data: Any, **kwargs: Any
-) -> dict[str, Any]:
-    serializer = serializer_class(data=data, context={"view": view, "request": view.request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # --- Serializers -----------------------------------------------------------------------------
@@ -350,20 +342,22 @@ class MatrixViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def scope_queryset(self, queryset: Any) -> Any:
-        queryset = queryset.select_related("decided_option").prefetch_related("options")
-        return query_filter(queryset, self.request, text=("status",))
+        return queryset.select_related("decided_option").prefetch_related("options")
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        return query_filter(queryset, self.request, choices={"status": DecisionMatrix.Status.values})
 
     def _out(self, matrix: DecisionMatrix, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(id=matrix.id)
         return Response(MatrixOutputSerializer(fresh).data, status=code)
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(MatrixCreateInputSerializer, self, request.data)
+        data = validated(MatrixCreateInputSerializer, self, request.data)
         matrix = services.matrix_create(actor=self.actor, **data)
         return self._out(matrix, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        data = _valid(MatrixUpdateInputSerializer, self, request.data)
+        data = validated(MatrixUpdateInputSerializer, self, request.data)
         matrix = services.matrix_update(actor=self.actor, matrix=self.get_object(), **data)
         return self._out(matrix)
 
@@ -384,7 +378,7 @@ class MatrixViewSet(
     def signals(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         matrix = self.get_object()
         if request.method == "PUT":
-            data = _valid(SignalsInputSerializer, self, request.data)
+            data = validated(SignalsInputSerializer, self, request.data)
             matrix = services.matrix_signals_answer(actor=self.actor, matrix=matrix, answers=data["answers"])
         assessed = scoring.signals_assess(matrix.signal_answers or {})
         return Response({
@@ -427,18 +421,18 @@ class MatrixViewSet(
         matrix = self.get_object()
         code = status.HTTP_200_OK
         if request.method == "POST":
-            data = _valid(DecisionInputSerializer, self, request.data)
+            data = validated(DecisionInputSerializer, self, request.data)
             matrix = services.decision_record(actor=self.actor, matrix=matrix, **data)
             code = status.HTTP_201_CREATED
         elif request.method == "PATCH":
-            data = _valid(DecisionUpdateInputSerializer, self, request.data)
+            data = validated(DecisionUpdateInputSerializer, self, request.data)
             matrix = services.decision_update(actor=self.actor, matrix=matrix, **data)
         fresh = self.get_queryset().get(id=matrix.id)
         return Response(decision_data(fresh), status=code)  # fmt: skip
 
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        data = _valid(ReopenInputSerializer, self, request.data)
+        data = validated(ReopenInputSerializer, self, request.data)
         matrix = services.decision_reopen(actor=self.actor, matrix=self.get_object(), **data)
         return self._out(matrix)
 
@@ -476,15 +470,18 @@ class MatrixOptionViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def scope_queryset(self, queryset: Any) -> Any:
-        return query_filter(queryset.select_related("matrix"), self.request, uuid=("matrix",))
+        return queryset.select_related("matrix")
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        return query_filter(queryset, self.request, uuid=("matrix",))
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(OptionCreateInputSerializer, self, request.data)
+        data = validated(OptionCreateInputSerializer, self, request.data)
         option = services.option_create(actor=self.actor, **data)
         return Response(OptionOutputSerializer(option).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        data = _valid(OptionUpdateInputSerializer, self, request.data)
+        data = validated(OptionUpdateInputSerializer, self, request.data)
         option = services.option_update(actor=self.actor, option=self.get_object(), **data)
         return Response(OptionOutputSerializer(option).data)
 

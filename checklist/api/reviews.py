@@ -42,21 +42,13 @@ from checklist.models import (
 from checklist.selectors import reviews as selectors
 from checklist.services import reviews as services
 from kpi.models import KpiNode
+from tenants.api.inputs import validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.pagination import CreatedCursorPagination
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from tenants.i18n import current_language
 from tenants.models import Membership
 from tenants.roles import Perm
-
-
-def _valid(
-    serializer_class: type[serializers.Serializer], view: Any, data: Any, **kwargs: Any
-) -> dict[str, Any]:
-    serializer = serializer_class(data=data, context={"view": view, "request": view.request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
 
 # --- Serializers: cadences -----------------------------------------------------------------------
 
@@ -329,20 +321,20 @@ class ReviewCadenceViewSet(
 
     def create(self, request: Request, workspace_id: Any) -> Response:
         cadence = services.review_cadence_create(
-            actor=self.actor, **_valid(CadenceInputSerializer, self, request.data)
+            actor=self.actor, **validated(CadenceInputSerializer, self, request.data)
         )
         return Response(CadenceOutputSerializer(cadence).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         cadence = self.get_object()
-        data = _valid(CadenceUpdateSerializer, self, request.data)
+        data = validated(CadenceUpdateSerializer, self, request.data)
         cadence = services.review_cadence_update(actor=self.actor, cadence=cadence, **data)
         return Response(CadenceOutputSerializer(cadence).data)
 
     @action(detail=True, methods=["post"])
     def generate(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         cadence = self.get_object()
-        data = _valid(GenerateInputSerializer, self, request.data)
+        data = validated(GenerateInputSerializer, self, request.data)
         result = services.review_meetings_generate(actor=self.actor, cadence=cadence, count=data["count"])
         return Response(GenerateOutputSerializer(result).data)
 
@@ -405,9 +397,9 @@ class ReviewMeetingViewSet(
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def scope_queryset(self, queryset: Any) -> Any:
-        queryset = queryset.select_related("cadence", "workspace")
-        if getattr(self, "action", None) != "list":
-            return queryset
+        return queryset.select_related("cadence", "workspace")
+
+    def filter_queryset(self, queryset: Any) -> Any:
         query = _MeetingQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         if query.validated_data.get("cadence"):
@@ -426,7 +418,7 @@ class ReviewMeetingViewSet(
     @action(detail=True, methods=["put"])
     def notes(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         meeting = self.get_object()
-        data = _valid(NotesInputSerializer, self, request.data)
+        data = validated(NotesInputSerializer, self, request.data)
         meeting = services.review_meeting_notes_set(actor=self.actor, meeting=meeting, **data)
         return Response(MeetingOutputSerializer(meeting).data)
 
@@ -492,8 +484,9 @@ class ActionPlanViewSet(
         return context
 
     def scope_queryset(self, queryset: Any) -> Any:
-        if getattr(self, "action", None) != "list":
-            return queryset.select_related("kpi_node", "owner__user")
+        return queryset.select_related("kpi_node", "owner__user")
+
+    def filter_queryset(self, queryset: Any) -> Any:
         query = ActionPlanQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
@@ -506,7 +499,7 @@ class ActionPlanViewSet(
 
     def create(self, request: Request, workspace_id: Any) -> Response:
         plan = services.action_plan_create(
-            actor=self.actor, **_valid(ActionPlanInputSerializer, self, request.data)
+            actor=self.actor, **validated(ActionPlanInputSerializer, self, request.data)
         )
         return Response(
             ActionPlanOutputSerializer(plan, context={"today": self._today()}).data,
@@ -515,7 +508,7 @@ class ActionPlanViewSet(
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         plan = self.get_object()
-        data = _valid(ActionPlanInputSerializer, self, request.data, partial=True)
+        data = validated(ActionPlanInputSerializer, self, request.data, partial=True)
         plan = services.action_plan_update(actor=self.actor, action_plan=plan, **data)
         return Response(ActionPlanOutputSerializer(plan, context={"today": self._today()}).data)
 

@@ -4,14 +4,12 @@ import datetime as dt
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +21,7 @@ from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.planning.calendar import PlanningError, fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
 from kpi.units import value_format
+from tenants.api.inputs import query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.pagination import PeriodCursorPagination
 from tenants.api.renderers import CsvRenderer, MarkdownRenderer
@@ -31,32 +30,6 @@ from tenants.i18n import current_language, localized
 from tenants.roles import Perm
 
 OWNER_PARAM = OpenApiParameter("owner", str, description="A membership id: that owner's actuals only")
-
-
-def query_filter(
-    queryset: Any, request: Request, *, uuid: tuple[str, ...] = (), text: tuple[str, ...] = ()
-) -> Any:
-    """Exact-match filters from the query string; a malformed id is a 400, not a 500."""
-    for name in (*uuid, *text):
-        value = request.query_params.get(name)
-        if value is None:
-            continue
-        if name in uuid:
-            try:
-                value = str(UUID(value))
-            except ValueError as exc:
-                raise ValidationError({name: ["Not a valid id."]}) from exc
-            name = f"{name}_id"
-        queryset = queryset.filter(**{name: value})
-    return queryset
-
-
-def _valid(
-    serializer_class: type[serializers.Serializer], view: Any, data: Any, **kwargs: Any
-) -> dict[str, Any]:
-    serializer = serializer_class(data=data, context={"view": view, "request": view.request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 @extend_schema(tags=["kpi"])
@@ -83,7 +56,7 @@ class MetricViewSet(
 
     def create(self, request: Request, workspace_id: Any) -> Response:
         metric = services.metric_create(
-            actor=self.actor, **_valid(s.MetricInputSerializer, self, request.data)
+            actor=self.actor, **validated(s.MetricInputSerializer, self, request.data)
         )
         return Response(s.MetricOutputSerializer(metric).data, status=status.HTTP_201_CREATED)
 
@@ -143,12 +116,12 @@ class PlanViewSet(
     permission_write = Perm.KPI_DESIGN
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        plan = services.plan_create(actor=self.actor, **_valid(s.PlanInputSerializer, self, request.data))
+        plan = services.plan_create(actor=self.actor, **validated(s.PlanInputSerializer, self, request.data))
         return Response(s.PlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def replan(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        data = _valid(s.ReplanInputSerializer, self, request.data)
+        data = validated(s.ReplanInputSerializer, self, request.data)
         plan = services.plan_replan(actor=self.actor, plan=self.get_object(), **data)
         return Response(s.PlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
 
@@ -185,7 +158,7 @@ class PlanViewSet(
         default_start, default_end = fiscal_year_range(
             plan.fiscal_year, self.workspace.fiscal_year_start_month
         )
-        query = _valid(s.PeriodQuerySerializer, self, {"start": default_start, "end": default_end,
+        query = validated(s.PeriodQuerySerializer, self, {"start": default_start, "end": default_end,
                                                       **request.query_params.dict()})  # fmt: skip
         values = selectors.kpi_values(
             plan=plan, start=query["start"], end=query["end"], owner_id=_id(query["owner"])
@@ -196,7 +169,7 @@ class PlanViewSet(
     @action(detail=True, methods=["get"])
     def series(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         plan = self.get_object()
-        query = _valid(s.SeriesQuerySerializer, self, request.query_params.dict())
+        query = validated(s.SeriesQuerySerializer, self, request.query_params.dict())
         points = selectors.kpi_series(plan=plan, period_kind=query["period_kind"], start=query["start"],
                                       end=query["end"], owner_id=_id(query["owner"]))  # fmt: skip
         return Response({
@@ -208,7 +181,7 @@ class PlanViewSet(
     @action(detail=True, methods=["get"])
     def status(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         plan = self.get_object()
-        query = _valid(s.StatusQuerySerializer, self, request.query_params.dict())
+        query = validated(s.StatusQuerySerializer, self, request.query_params.dict())
         as_of = query["as_of"] or timezone.localdate()
         statuses = selectors.kpi_statuses(plan=plan, as_of=as_of, period_kind=query["period_kind"],
                                           owner_id=_id(query["owner"]), kinds=tuple(KpiNode.Kind.values))  # fmt: skip
@@ -231,7 +204,7 @@ class PlanViewSet(
     @action(detail=True, methods=["get"])
     def sensitivity(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         plan = self.get_object()
-        query = _valid(s.SensitivityQuerySerializer, self, request.query_params.dict())
+        query = validated(s.SensitivityQuerySerializer, self, request.query_params.dict())
         as_of = query["as_of"] or timezone.localdate()
         try:
             result = selectors.plan_sensitivity(
@@ -266,7 +239,7 @@ class PlanViewSet(
         })  # fmt: skip
 
     def _definition_book(self, request: Request) -> definition_book.DefinitionBook:
-        query = _valid(s.DefinitionBookQuerySerializer, self, request.query_params.dict())
+        query = validated(s.DefinitionBookQuerySerializer, self, request.query_params.dict())
         return definition_book.definition_book_build(plan=self.get_object(),
                                                      language=query["lang"] or current_language())  # fmt: skip
 
@@ -336,18 +309,21 @@ class NodeViewSet(
         return super().list(request, *args, **kwargs)
 
     def scope_queryset(self, queryset: Any) -> Any:
+        return queryset.select_related("owner__user")
+
+    def filter_queryset(self, queryset: Any) -> Any:
         return query_filter(
-            queryset.select_related("owner__user"), self.request, uuid=("plan", "parent"), text=("kind",)
+            queryset, self.request, uuid=("plan", "parent"), choices={"kind": KpiNode.Kind.values}
         )
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(s.NodeInputSerializer, self, request.data)
+        data = validated(s.NodeInputSerializer, self, request.data)
         node = services.node_create(actor=self.actor, **data)
         return Response(s.NodeOutputSerializer(node).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         node = self.get_object()
-        data = _valid(s.NodeUpdateSerializer, self, request.data)
+        data = validated(s.NodeUpdateSerializer, self, request.data)
         node = services.node_update(actor=self.actor, node=node, **data)
         return Response(s.NodeOutputSerializer(node).data)
 
@@ -357,7 +333,7 @@ class NodeViewSet(
 
     @action(detail=True, methods=["post"])
     def cascade(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        data = _valid(s.CascadeInputSerializer, self, request.data)
+        data = validated(s.CascadeInputSerializer, self, request.data)
         targets = services.target_cascade(
             actor=self.actor, node=self.get_object(), workspace=self.workspace, **data
         )
@@ -373,9 +349,11 @@ class TargetViewSet(WorkspaceScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     permission_write = Perm.KPI_DESIGN
 
     def scope_queryset(self, queryset: Any) -> Any:
-        return query_filter(
-            queryset.select_related("node"), self.request, uuid=("node",), text=("period_kind",)
-        )
+        return queryset.select_related("node")
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        return query_filter(queryset, self.request, uuid=("node",),
+                            choices={"period_kind": KpiTarget.PeriodKind.values})  # fmt: skip
 
 
 @extend_schema(tags=["kpi"])
@@ -391,12 +369,15 @@ class ActualViewSet(
     permission_write = Perm.KPI_WRITE
 
     def scope_queryset(self, queryset: Any) -> Any:
-        queryset = query_filter(queryset.select_related("metric"), self.request, uuid=("owner",))
+        return queryset.select_related("metric")
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        queryset = query_filter(queryset, self.request, uuid=("owner",))
         metric = self.request.query_params.get("metric")
         return queryset.filter(metric__key=metric) if metric else queryset
 
     def create(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(s.ActualInputSerializer, self, request.data)
+        data = validated(s.ActualInputSerializer, self, request.data)
         source = MetricActual.Source.API if self.principal.api_key else MetricActual.Source.MANUAL
         actual, created = services.actual_record(source=source, **data)
         return Response(
@@ -418,7 +399,7 @@ class FormulaValidateView(_ToolView):
     serializer_class = s.FormulaInputSerializer
 
     def post(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(s.FormulaInputSerializer, self, request.data)
+        data = validated(s.FormulaInputSerializer, self, request.data)
         known = set(Metric.objects.values_list("key", flat=True))
         if data["plan"] is not None:
             known |= set(KpiNode.objects.filter(plan=data["plan"]).values_list("key", flat=True))
@@ -437,7 +418,7 @@ class ReverseCalculateView(_ToolView):
     serializer_class = s.ReverseInputSerializer
 
     def post(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(s.ReverseInputSerializer, self, request.data)
+        data = validated(s.ReverseInputSerializer, self, request.data)
         try:
             result = reverse_calculate(
                 kgi_target=data["kgi_target"], avg_deal_size=data["avg_deal_size"],
@@ -461,7 +442,7 @@ class SolveView(_ToolView):
     serializer_class = s.SolveInputSerializer
 
     def post(self, request: Request, workspace_id: Any) -> Response:
-        data = _valid(s.SolveInputSerializer, self, request.data)
+        data = validated(s.SolveInputSerializer, self, request.data)
         try:
             result = solve_missing(**data)
         except ReverseCalculationError as exc:

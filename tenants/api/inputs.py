@@ -1,0 +1,57 @@
+"""Reading a request's input: bodies through serializers, list filters from the query string.
+
+List filters belong in a view's ``filter_queryset``, which DRF applies to lists only (the scoped
+``get_object`` never calls it), so a filter in the query string can never hide the object a detail route or
+an action is working on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from tenants.i18n import localized
+
+
+def validated(
+    serializer_class: type[serializers.Serializer], view: Any, data: Any, **kwargs: Any
+) -> dict[str, Any]:
+    """``data`` checked by ``serializer_class`` with the view in context (WorkspaceRelatedField needs it)."""
+    serializer = serializer_class(data=data, context={"view": view, "request": view.request}, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def query_filter(
+    queryset: Any,
+    request: Any,
+    *,
+    uuid: tuple[str, ...] = (),
+    text: tuple[str, ...] = (),
+    choices: Mapping[str, Iterable[str]] | None = None,
+) -> Any:
+    """Exact-match filters from the query string; a malformed id or an unknown choice is a 400, not a 500."""
+    choices = choices or {}
+    for name in (*uuid, *text, *choices):
+        value = request.query_params.get(name)
+        if value is None:
+            continue
+        if name in uuid:
+            try:
+                value = str(UUID(value))
+            except ValueError as exc:
+                raise ValidationError(
+                    {name: [localized("IDの形式が正しくありません。", "Not a valid id.")]}
+                ) from exc
+            queryset = queryset.filter(**{f"{name}_id": value})
+            continue
+        allowed = list(choices.get(name, ()))
+        if name in choices and value not in allowed:
+            message = localized("不明な値です。", "Unknown value.") + f" ({', '.join(allowed)})"
+            raise ValidationError({name: [message]})
+        queryset = queryset.filter(**{name: value})
+    return queryset
