@@ -372,9 +372,9 @@ class ActualViewSet(
         return queryset.select_related("metric")
 
     def filter_queryset(self, queryset: Any) -> Any:
-        queryset = query_filter(queryset, self.request, uuid=("owner",))
-        metric = self.request.query_params.get("metric")
-        return queryset.filter(metric__key=metric) if metric else queryset
+        return query_filter(
+            queryset, self.request, uuid=("owner",), text=("metric",), lookups={"metric": "metric__key"}
+        )
 
     def create(self, request: Request, workspace_id: Any) -> Response:
         data = validated(s.ActualInputSerializer, self, request.data)

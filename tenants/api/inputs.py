@@ -33,13 +33,21 @@ def query_filter(
     uuid: tuple[str, ...] = (),
     text: tuple[str, ...] = (),
     choices: Mapping[str, Iterable[str]] | None = None,
+    lookups: Mapping[str, str] | None = None,
 ) -> Any:
-    """Exact-match filters from the query string; a malformed id or an unknown choice is a 400, not a 500."""
+    """Exact-match filters from the query string; a malformed id, an unknown choice or a NUL byte (which
+    PostgreSQL refuses in text) is a 400, not a 500. ``lookups`` maps a parameter to another field
+    (``{"metric": "metric__key"}``)."""
     choices = choices or {}
+    lookups = lookups or {}
     for name in (*uuid, *text, *choices):
         value = request.query_params.get(name)
         if value is None:
             continue
+        if "\x00" in value:
+            raise ValidationError(
+                {name: [localized("使用できない文字が含まれています。", "Contains a forbidden character.")]}
+            )
         if name in uuid:
             try:
                 value = str(UUID(value))
@@ -53,5 +61,5 @@ def query_filter(
         if name in choices and value not in allowed:
             message = localized("不明な値です。", "Unknown value.") + f" ({', '.join(allowed)})"
             raise ValidationError({name: [message]})
-        queryset = queryset.filter(**{name: value})
+        queryset = queryset.filter(**{lookups.get(name, name): value})
     return queryset
