@@ -75,13 +75,9 @@ def _weights_checked(current: Mapping[str, Decimal], changes: Mapping[str, Any])
         if key not in _CRITERION_KEYS:
             raise _unknown_criterion("weights", key)
         weights[key] = _weight_value(key, value)
-    try:
-        # Scores of 1 everywhere are valid, so any error scoring.py raises is about the weights.
-        scoring.matrix_score(weights, {"_": {key: scoring.MIN_SCORE for key in weights}})
-    except scoring.ScoringError as exc:
-        raise _scoring_error(exc, f"weights.{exc.criterion}" if exc.criterion else "weights") from exc
+    # Bounds first: scoring.py multiplies the weights, and an enormous exponent would overflow there.
     for key, weight in weights.items():
-        if weight > MAX_WEIGHT or weight.as_tuple().exponent < -WEIGHT_PLACES:  # type: ignore[operator]
+        if weight.is_finite() and (weight > MAX_WEIGHT or weight.normalize().as_tuple().exponent < -WEIGHT_PLACES):  # type: ignore[operator]
             raise ServiceError(
                 "weight_invalid",
                 localized(
@@ -90,6 +86,11 @@ def _weights_checked(current: Mapping[str, Decimal], changes: Mapping[str, Any])
                 ),
                 field=f"weights.{key}",
             )
+    try:
+        # Scores of 1 everywhere are valid, so any error scoring.py raises is about the weights.
+        scoring.matrix_score(weights, {"_": {key: scoring.MIN_SCORE for key in weights}})
+    except scoring.ScoringError as exc:
+        raise _scoring_error(exc, f"weights.{exc.criterion}" if exc.criterion else "weights") from exc
     return weights
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -37,6 +38,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         set_rollback()
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
         return Response(error_body(exc.code, str(exc.message), fields), status=exc.status_code)
+    if isinstance(exc, IntegrityError):
+        # A uniqueness check passed, then a concurrent request took the value before our insert: the
+        # database's constraint has the last word. The request's transaction rolls back.
+        set_rollback()
+        message = _("The data changed at the same time as your request. Reload and try again.")
+        return Response(error_body("conflict", message), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, WorkspaceScopeError):
