@@ -18,8 +18,9 @@ def demo_reviews_seed(*, workspace: Workspace, actor: Actor) -> None:
     context."""
     if ReviewCadence.objects.exists():
         return
-    members = {m.role: m for m in Membership.objects.filter(workspace=workspace)}
-    attendees = [m for role, m in members.items() if role != WorkspaceRole.VIEWER]
+    memberships = list(Membership.objects.filter(workspace=workspace))
+    attendees = [m for m in memberships if m.role != WorkspaceRole.VIEWER]
+    members = {m.role: m for m in memberships}
     today = services.workspace_today(workspace)
     start = today - dt.timedelta(days=today.weekday())  # this week's Monday
     services.review_cadence_create(
@@ -34,7 +35,9 @@ def demo_reviews_seed(*, workspace: Workspace, actor: Actor) -> None:
         actor=actor, kind="quarterly", title="四半期 KPI見直し", month_of_quarter=3, day_of_month=20,
         local_time=dt.time(15, 0), duration_minutes=120, start_date=start, attendees=attendees,
     )  # fmt: skip
-    services.calendar_feed_issue(actor=actor)  # the URL is shown on the next issue; the demo needs it live
+    services.calendar_feed_issue(
+        actor=actor, issued_by=None
+    )  # the URL is shown on the next issue; the demo needs it live
     meeting = ReviewMeeting.objects.filter(cadence__kind="weekly").order_by("starts_at").first()
     if meeting is not None:
         services.review_meeting_agenda_generate(actor=actor, meeting=meeting)

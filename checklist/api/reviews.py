@@ -5,7 +5,8 @@ CHECKLIST_WRITE (client admins, managers, consultants, keys with checklist:write
 plans, and also cadences and the calendar feed's secret: the client's own managers run their review
 meetings and decide when they happen, so requiring the consultant (CHECKLIST_MANAGE) would put the
 consultant in the way of the client's routine. The feed secret only exposes meeting times and agendas,
-which every reader of the workspace may already see, so the people who run the meetings may issue it.
+which every reader of the workspace may already see, so the people who run the meetings may issue it; the
+secret belongs to the member who issued it and disappears when they leave, and API keys cannot issue it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -26,8 +28,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -45,8 +48,9 @@ from kpi.models import KpiNode
 from tenants.api.inputs import validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.pagination import CreatedCursorPagination
+from tenants.api.renderers import TextDocumentRenderer
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
-from tenants.i18n import current_language
+from tenants.i18n import current_language, localized
 from tenants.models import Membership
 from tenants.roles import Perm
 
@@ -95,6 +99,12 @@ _RULE_HELP = (
 )
 
 
+def _in_planning_range(value: dt.date) -> None:
+    if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
+        raise serializers.ValidationError(localized("2000年から2100年までの日付を指定してください。",
+                                                    "Give a date between 2000 and 2100."))  # fmt: skip
+
+
 class CadenceInputSerializer(StrictInputSerializer):
     kind = CadenceKindField()
     title = serializers.CharField(max_length=200)
@@ -107,8 +117,11 @@ class CadenceInputSerializer(StrictInputSerializer):
                                                 default=None)  # fmt: skip
     local_time = serializers.TimeField(help_text="Local time in the workspace's time zone (Asia/Tokyo)")
     duration_minutes = serializers.IntegerField(min_value=5, max_value=720, default=60)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    # Bounded like plans' fiscal years: the scheduler steps dates forward, which a year-9999 start would overflow.
+    start_date = serializers.DateField(validators=[_in_planning_range])
+    end_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[_in_planning_range]
+    )
     holiday_rule = serializers.ChoiceField(choices=ReviewCadence.HolidayRule.choices,
                                            default=ReviewCadence.HolidayRule.NEXT_WORKING_DAY)  # fmt: skip
     active = serializers.BooleanField(default=True)
@@ -118,18 +131,13 @@ class CadenceInputSerializer(StrictInputSerializer):
                                               allow_null=True, default=None)  # fmt: skip
 
 
-class CadenceUpdateSerializer(StrictInputSerializer):
-    title = serializers.CharField(max_length=200, required=False)
-    weekday = serializers.IntegerField(min_value=0, max_value=6, required=False, allow_null=True)
-    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True)
-    month_of_quarter = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True)
-    local_time = serializers.TimeField(required=False)
-    duration_minutes = serializers.IntegerField(min_value=5, max_value=720, required=False)
-    start_date = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False, allow_null=True)
-    holiday_rule = serializers.ChoiceField(choices=ReviewCadence.HolidayRule.choices, required=False)
-    active = serializers.BooleanField(required=False)
-    attendees = serializers.ListField(child=WorkspaceRelatedField(Membership), required=False, max_length=200)
+class CadenceUpdateSerializer(CadenceInputSerializer):
+    """The same fields, all optional; a cadence's kind never changes and PATCH generates nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, partial=True, **kwargs)
+        del self.fields["kind"]
+        del self.fields["generate_count"]
 
 
 class GenerateInputSerializer(StrictInputSerializer):
@@ -405,7 +413,7 @@ class ReviewMeetingViewSet(
         if query.validated_data.get("cadence"):
             queryset = queryset.filter(cadence_id=query.validated_data["cadence"])
         if query.validated_data.get("upcoming"):
-            queryset = queryset.filter(starts_at__gte=dt.datetime.now(dt.UTC))
+            queryset = queryset.filter(starts_at__gte=timezone.now())
         return queryset.order_by("starts_at")
 
     @action(detail=True, methods=["get", "post"])
@@ -513,17 +521,11 @@ class ActionPlanViewSet(
         return Response(ActionPlanOutputSerializer(plan, context={"today": self._today()}).data)
 
 
-class ICalendarRenderer(BaseRenderer):
+class ICalendarRenderer(TextDocumentRenderer):
     """Lets a client ask for ``Accept: text/calendar``; the view answers with the document itself."""
 
     media_type = "text/calendar"
     format = "ics"
-    charset = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:
-        return data if isinstance(data, bytes) else str(data).encode(self.charset)
 
 
 @extend_schema(
@@ -568,7 +570,11 @@ class CalendarFeedView(WorkspaceScopedViewMixin, GenericAPIView):
         responses={201: FeedIssuedSerializer},
     )
     def post(self, request: Request, workspace_id: Any) -> Response:
-        feed, token = services.calendar_feed_issue(actor=self.actor)
+        if self.principal.user is None:
+            raise PermissionDenied(localized("購読URLは人が発行します（APIキーでは発行できません）。",
+                                             "A person issues the subscription URL, not an API key."))  # fmt: skip
+        member = Membership.objects.filter(workspace=self.workspace, user=self.principal.user).first()
+        feed, token = services.calendar_feed_issue(actor=self.actor, issued_by=member)
         url = request.build_absolute_uri(reverse("checklist-calendar-feed", kwargs={"token": token}))
         return Response(
             FeedIssuedSerializer({**_feed_status(feed), "url": url}).data, status=status.HTTP_201_CREATED

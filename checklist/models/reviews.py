@@ -197,6 +197,12 @@ class CalendarFeedToken(WorkspaceScopedModel):
     token_hash = models.CharField(_("token hash"), max_length=64)
     hint = models.CharField(_("last characters"), max_length=8)
     created_by = models.CharField(_("created by"), max_length=200, blank=True)
+    # The member who issued it: when they leave the workspace the secret goes with them (CASCADE), so a
+    # former member's calendar stops showing the workspace's meetings.
+    issued_by = models.ForeignKey(
+        "tenants.Membership", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("issued by"),
+    )  # fmt: skip
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta(WorkspaceScopedModel.Meta):

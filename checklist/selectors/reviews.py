@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +20,8 @@ from checklist.services.reviews import (
     workspace_zone,
 )
 from kpi.models import KpiNode, KpiTarget
-from kpi.units import value_format
+from kpi.selectors import kpi_statuses, plan_sensitivity
+from kpi.units import value_display, value_format
 from tenants.context import workspace_context
 from tenants.models import Workspace
 
@@ -58,34 +58,12 @@ def review_meeting_next(*, cadence: ReviewCadence, after: dt.datetime) -> Review
     return ReviewMeeting.objects.filter(cadence=cadence, starts_at__gt=after).order_by("starts_at").first()
 
 
-def review_meetings_upcoming(*, now: dt.datetime | None = None) -> QuerySet:
-    """Future meetings of active cadences, soonest first."""
-    return ReviewMeeting.objects.filter(starts_at__gte=now or timezone.now(), cadence__active=True).order_by(
-        "starts_at"
-    )
-
-
 # --- The agenda ---------------------------------------------------------------------------------
 
 
-def _number(value: Decimal | None, unit: str) -> str:
-    if value is None:
-        return "-"
-    if unit == "jpy":
-        return f"{value.quantize(Decimal(1)):,}円"
-    text = f"{value.quantize(Decimal('0.1')):,}".rstrip("0").rstrip(".")
-    return f"{text}%" if unit == "percent" else text
-
-
-def _kpi_selectors() -> tuple[Any, Any]:
-    """``kpi_statuses`` and ``plan_sensitivity`` of the KPI engine (None while the engine lacks them)."""
-    from kpi import selectors
-
-    return getattr(selectors, "kpi_statuses", None), getattr(selectors, "plan_sensitivity", None)
-
-
 def _action_item(kind: str, plan: ActionPlan, ja: str, en: str) -> dict[str, Any]:
-    owner = (plan.owner.user.full_name or plan.owner.user.email) if plan.owner else ""
+    # A name, never an e-mail address: agendas travel to calendar apps through the subscription feed.
+    owner = plan.owner.user.full_name if plan.owner else ""
     suffix_ja = (
         f"(担当: {owner}、期限: {plan.due_date:%Y-%m-%d})" if owner else f"(期限: {plan.due_date:%Y-%m-%d})"
     )
@@ -106,11 +84,6 @@ def _action_item(kind: str, plan: ActionPlan, ja: str, en: str) -> dict[str, Any
 
 
 def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    kpi_statuses, plan_sensitivity = _kpi_selectors()
-    if kpi_statuses is None:
-        note = {"kind": "note", "text_ja": "KPIの進捗状況はまだ計算できません。",
-                "text_en": "KPI progress cannot be computed yet."}  # fmt: skip
-        return [note], None
     items = []
     for status in kpi_statuses(plan=plan, as_of=as_of):
         if status.status not in AGENDA_STATUSES:
@@ -135,7 +108,7 @@ def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[st
     # Behind first, then at risk, each in the tree's order.
     items.sort(key=lambda item: 0 if item["status"] == "behind" else 1)
     bottleneck = None
-    result = plan_sensitivity(plan=plan, as_of=as_of) if plan_sensitivity else None
+    result = plan_sensitivity(plan=plan, as_of=as_of)
     if result is not None and (result.bottleneck is not None or result.summary_ja):
         driver = result.bottleneck
         bottleneck = {
@@ -154,13 +127,13 @@ def _next_month_items(plan: Any, after: dt.date) -> list[dict[str, Any]]:
                                  node__kind=KpiNode.Kind.KPI)
         .select_related("node").order_by("node__position", "node__created_at")
     )  # fmt: skip
-    lines_ja = [f"{t.node.name_ja} {_number(t.value, t.node.unit)}" for t in targets]
-    lines_en = [f"{t.node.name_en or t.node.name_ja} {_number(t.value, t.node.unit)}" for t in targets]
+    lines_ja = [f"{t.node.name_ja} {value_display(t.value, t.node.unit, 'ja')}" for t in targets]
+    lines_en = [f"{t.node.name('en')} {value_display(t.value, t.node.unit, 'en')}" for t in targets]
     month_ja, month_en = f"{first.year}年{first.month}月", f"{first:%B %Y}"
     return [{
         "kind": "next_month_plan",
         "month": first.isoformat(),
-        "targets": [{"kpi_key": t.node.key, "target": str(t.value), "unit": t.node.unit} for t in targets],
+        "targets": [{"kpi_key": t.node.key, "target": value_format(t.value, t.node.unit), "unit": t.node.unit} for t in targets],
         "text_ja": f"翌月({month_ja})の計画とアクション: " + ("、".join(lines_ja) or "月次目標が未設定です"),
         "text_en": f"Plan and actions for next month ({month_en}): "
         + ("; ".join(lines_en) or "no monthly targets set"),
@@ -326,6 +299,5 @@ __all__ = [
     "review_agenda_build",
     "review_calendar_ics",
     "review_meeting_next",
-    "review_meetings_upcoming",
     "workspace_today",
 ]

@@ -77,7 +77,9 @@ def _weights_checked(current: Mapping[str, Decimal], changes: Mapping[str, Any])
         weights[key] = _weight_value(key, value)
     # Bounds first: scoring.py multiplies the weights, and an enormous exponent would overflow there.
     for key, weight in weights.items():
-        if weight.is_finite() and (weight > MAX_WEIGHT or weight.normalize().as_tuple().exponent < -WEIGHT_PLACES):  # type: ignore[operator]
+        if weight.is_finite() and (
+            weight > MAX_WEIGHT or weight.normalize().as_tuple().exponent < -WEIGHT_PLACES
+        ):  # type: ignore[operator]
             raise ServiceError(
                 "weight_invalid",
                 localized(

@@ -414,13 +414,15 @@ def review_meeting_notes_set(
 ACTION_PLAN_FIELDS = ("kpi_node", "title", "description", "owner", "due_date", "status", "meeting")
 
 
-def _action_plan_check(plan: ActionPlan) -> None:
+def _action_plan_check(plan: ActionPlan, *, kpi_node_required: bool) -> None:
+    """Related rows belong to the workspace. A new plan (or a change of KPI) names a KPI; a plan whose KPI
+    was deleted since keeps working without one, so it can still be closed."""
     workspace_id = require_workspace_id()
     for field in ("kpi_node", "owner", "meeting"):
         related = getattr(plan, field)
         if related is not None and related.workspace_id != workspace_id:
             raise _error("not_found", "見つかりません。", "Not found.", field=field)
-    if plan.kpi_node_id is None:
+    if kpi_node_required and plan.kpi_node_id is None:
         raise _error("kpi_node_required", "KPIを指定してください。", "Choose the KPI.", field="kpi_node")
 
 
@@ -438,7 +440,7 @@ def action_plan_create(
 ) -> ActionPlan:
     plan = ActionPlan(kpi_node=kpi_node, title=title, description=description, owner=owner, due_date=due_date,
                       status=status, meeting=meeting)  # fmt: skip
-    _action_plan_check(plan)
+    _action_plan_check(plan, kpi_node_required=True)
     if status not in ActionPlan.OPEN_STATUSES:
         plan.closed_at = timezone.now()
     plan.save()
@@ -462,7 +464,7 @@ def action_plan_update(*, actor: Actor, action_plan: ActionPlan, **changes: Any)
             setattr(plan, field, value)
     if not diff:
         return plan
-    _action_plan_check(plan)
+    _action_plan_check(plan, kpi_node_required="kpi_node" in diff)
     if "status" in diff:
         plan.closed_at = None if plan.status in ActionPlan.OPEN_STATUSES else timezone.now()
     plan.save()
@@ -485,15 +487,18 @@ def feed_token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_feed_issue(*, actor: Actor) -> tuple[CalendarFeedToken, str]:
-    """Issue the workspace's feed secret, revoking the previous one (rotation). The token is returned once."""
+def calendar_feed_issue(*, actor: Actor, issued_by: Membership | None) -> tuple[CalendarFeedToken, str]:
+    """Issue the workspace's feed secret, revoking the previous one (rotation). The token is returned once.
+
+    ``issued_by`` ties the secret to a member (removing the member removes it); None for the firm's owner,
+    who is no member, and for the demo."""
     workspace_id = require_workspace_id()
     Workspace.objects.select_for_update().filter(id=workspace_id).first()  # one issue at a time
     revoked = CalendarFeedToken.objects.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = workspace_id.hex + secrets.token_urlsafe(32)
     assert len(token) == FEED_TOKEN_LENGTH
     feed = CalendarFeedToken.objects.create(token_hash=feed_token_hash(token), hint=token[-4:],
-                                            created_by=actor.label[:200])  # fmt: skip
+                                            created_by=actor.label[:200], issued_by=issued_by)  # fmt: skip
     audit_event_record(actor=actor, action="checklist.calendar_feed.issued", target_type="calendar_feed",
                        target_id=feed.id, changes={"hint": feed.hint, "rotated": bool(revoked)})  # fmt: skip
     return feed, token

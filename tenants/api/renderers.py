@@ -7,12 +7,16 @@ from typing import Any
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 
-class _TextRenderer(BaseRenderer):
+class TextDocumentRenderer(BaseRenderer):
+    """A document the view builds itself (str or bytes); an error body is answered as JSON instead."""
+
     charset = "utf-8"
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
+        if isinstance(data, bytes):
+            return data
         if isinstance(data, str):
             return data.encode(self.charset)
         # Not the document but an error body: answer in the API's JSON error format, labelled as JSON.
@@ -22,11 +26,11 @@ class _TextRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-class MarkdownRenderer(_TextRenderer):
+class MarkdownRenderer(TextDocumentRenderer):
     media_type = "text/markdown"
     format = "md"
 
 
-class CsvRenderer(_TextRenderer):
+class CsvRenderer(TextDocumentRenderer):
     media_type = "text/csv"
     format = "csv"

@@ -106,3 +106,19 @@ def test_world_secret_serves_its_workspace(world: World) -> None:
     with workspace_context(world.a.workspace.id):
         a_ids = [str(m.id) for m in ReviewMeeting.objects.all()]
     assert not any(i in response.content.decode() for i in a_ids)
+
+
+def test_the_feed_goes_with_the_member_who_issued_it(world: World, client_as: Any) -> None:
+    from tenants.services import membership_remove
+
+    token = world.a.extra["calendar_feed_secret"]
+    assert Client().get(f"/calendar/{token}.ics").status_code == 200
+    membership_remove(principal=world.a.principal("admin"), membership=world.a.memberships["manager"])
+    assert Client().get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_api_keys_cannot_issue_the_feed(world: World, key_client: Any) -> None:
+    response = key_client("checklist:write").post(
+        f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/"
+    )
+    assert response.status_code == 403

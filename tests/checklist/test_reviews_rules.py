@@ -57,7 +57,7 @@ def test_review_meetings_in_calendar_needs_a_meeting_and_a_feed(world: World, cl
     revoked = outcome(world, "review_meetings_in_calendar")
     assert not revoked.verified and "購読URL" in revoked.evidence_ja and revoked.facts["feed_issued"] is False
     with workspace_context(world.a.workspace.id):
-        services.calendar_feed_issue(actor=actor(world))
+        services.calendar_feed_issue(actor=actor(world), issued_by=None)
     assert outcome(world, "review_meetings_in_calendar").verified
     with workspace_context(world.a.workspace.id):
         services.review_cadence_update(

@@ -29,7 +29,7 @@ def seed(side: Any) -> None:
             actor=actor, kpi_node=side.kpi, title=f"対策 {name}", due_date=today + dt.timedelta(days=14),
             owner=side.memberships["manager"], meeting=meeting,
         )  # fmt: skip
-        feed, token = services.calendar_feed_issue(actor=actor)
+        feed, token = services.calendar_feed_issue(actor=actor, issued_by=side.memberships["manager"])
     side.extra["review_cadence"] = cadence
     side.extra["review_meeting"] = meeting
     side.extra["action_plan"] = action_plan
