@@ -44,13 +44,15 @@ class ChecklistTemplateAdmin(FirmScopedAdmin):
     inlines = [ChecklistTemplateItemInline]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        queryset = self.model._base_manager.all()
+        queryset = ChecklistTemplate.objects.all()
         if request.user.is_superuser:
             return queryset
         from tenants.models import Workspace
 
-        firms = Workspace.objects.filter(id__in=visible_workspace_ids(request)).values("firm_id")
-        return queryset.filter(firm__isnull=True) | queryset.filter(firm_id__in=firms)
+        firms = Workspace.objects.filter(id__in=visible_workspace_ids(request)).values_list(
+            "firm_id", flat=True
+        )
+        return queryset.visible_to_firms(firms)
 
 
 @admin.register(Checklist)

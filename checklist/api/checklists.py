@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -30,6 +29,7 @@ from checklist.selectors import checklists as selectors
 from checklist.services import checklists as services
 from tenants.api.inputs import query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.api.pagination import CreatedCursorPagination
 from tenants.api.serializers import AuditEventOutputSerializer, StrictInputSerializer, WorkspaceRelatedField
 from tenants.i18n import current_language, localized
 from tenants.models import Membership
@@ -38,13 +38,12 @@ from tenants.roles import Perm
 AXES = [axis.value for axis in catalog.Axis]
 
 
-class OldestFirstPagination(CursorPagination):
-    """Checklists and items read in the order they were adopted/written (items in template order)."""
+class OldestFirstPagination(CreatedCursorPagination):
+    """Checklists and items in the order they were written; items are copied in template order and their
+    uuid7 ids rise with it, so the id breaks ties within one adoption."""
 
     ordering = ("created_at", "id")
     page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 # --- Serializers: templates ----------------------------------------------------------------------

@@ -8,6 +8,9 @@ records the version, so a later version never rewrites a workspace's history.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +22,18 @@ __all__ = ["Checklist", "ChecklistItem", "ChecklistTemplate", "ChecklistTemplate
 AXIS_CHOICES = [(axis.value, axis.value) for axis in Axis]
 
 
+class FirmReferenceQuerySet(models.QuerySet):
+    def visible_to_firms(self, firm_ids: Iterable[Any]) -> FirmReferenceQuerySet:
+        """The global rows (firm null) and those of the given firms, never another firm's."""
+        return self.filter(models.Q(firm__isnull=True) | models.Q(firm_id__in=list(firm_ids)))
+
+
 class ChecklistTemplate(BaseModel):
     """One version of a template. Global when ``firm`` is null; otherwise visible to that firm's workspaces."""
 
-    # The API mixin filters firm-scoped models to the workspace's firm plus the global rows (firm null).
+    # The API mixin and the isolation walker read firm-scoped models through ``visible_to_firms``.
     firm_scoped = True
+    objects = FirmReferenceQuerySet.as_manager()
 
     firm = models.ForeignKey(
         "tenants.Firm",

@@ -8,14 +8,13 @@ names so a consultant can see what the product found.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from checklist.rules import RuleContext, RuleOutcome, rule_evaluator
 from kpi.models import KpiNode
-from kpi.planning.reverse import format_decimal
 from kpi.planning.smart import PlanCheckResult
 from kpi.selectors import plan_check_run, plan_nodes
+from kpi.units import value_display
 
 _COUNT_CODES = (
     "company_kpi_count_low",
@@ -61,20 +60,6 @@ def _join(keys: list[str] | tuple[str, ...]) -> str:
     return ", ".join(keys)
 
 
-def _amount(value: Decimal, unit: str) -> tuple[str, str]:
-    """The target as a reader writes it (ja, en): JPY without decimals, percent with a sign."""
-    if unit == "jpy":
-        text = format_decimal(value, places=0)
-        return f"{text}円", f"JPY {text}"
-    if unit == "percent":
-        text = format_decimal(value)
-        return f"{text}%", f"{text}%"
-    text = format_decimal(value)
-    if unit == "months":
-        return f"{text}か月", f"{text} months"
-    return text, text
-
-
 @rule_evaluator("kgi_numeric")
 def kgi_numeric(ctx: RuleContext) -> RuleOutcome:
     if ctx.plan is None:
@@ -96,7 +81,7 @@ def kgi_numeric(ctx: RuleContext) -> RuleOutcome:
             f"The KGI '{kgi.name('en')}' has no positive numeric target.",
             _plan_facts(ctx, kgi=kgi.key, target=None if target is None else str(target)),
         )
-    ja, en = _amount(target, kgi.unit)
+    ja, en = value_display(target, kgi.unit, "ja"), value_display(target, kgi.unit, "en")
     return RuleOutcome(
         True,
         f"KGI「{kgi.name_ja}」目標 {ja}",

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from checklist import catalog
 from checklist.models import Checklist, ChecklistItem, ChecklistTemplate
@@ -21,13 +21,9 @@ from tenants.models import AuditEvent, Workspace
 Outcomes = Mapping[str, RuleOutcome | None]
 
 
-def checklist_template_visible(*, workspace: Workspace) -> Q:
-    """Templates a workspace may see and adopt: the global ones and its firm's (never another firm's)."""
-    return Q(firm__isnull=True) | Q(firm_id=workspace.firm_id)
-
-
 def checklist_template_list(*, workspace: Workspace) -> QuerySet[ChecklistTemplate]:
-    return ChecklistTemplate.objects.filter(checklist_template_visible(workspace=workspace)).order_by(
+    """Templates a workspace may see and adopt: the global ones and its firm's (never another firm's)."""
+    return ChecklistTemplate.objects.visible_to_firms([workspace.firm_id]).order_by(
         "firm_id", "key", "version"
     )
 

@@ -18,7 +18,6 @@ from django.db.models import Max
 
 from checklist import catalog
 from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
-from checklist.selectors.checklists import checklist_template_visible
 from tenants.context import require_workspace_id
 from tenants.errors import ConflictError, ServiceError
 from tenants.i18n import localized
@@ -242,9 +241,7 @@ def checklist_adopt(*, actor: Actor, workspace: Workspace, template: ChecklistTe
     """Copy a template version into the workspace (items with keys, axes, texts and rules)."""
     if workspace.id != require_workspace_id():
         raise ServiceError("wrong_workspace", localized("ワークスペースが一致しません。", "Wrong workspace."))
-    if not ChecklistTemplate.objects.filter(
-        checklist_template_visible(workspace=workspace), id=template.id
-    ).exists():
+    if not ChecklistTemplate.objects.visible_to_firms([workspace.firm_id]).filter(id=template.id).exists():
         raise ServiceError(
             "template_not_found",
             localized("テンプレートが見つかりません。", "Template not found."),

@@ -14,7 +14,6 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, models
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions
@@ -104,10 +103,9 @@ class WorkspaceScopedViewMixin:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no workspace
             return manager.none()
         if getattr(model, "firm_scoped", False):
-            # Reference rows of the control plane (e.g. checklist templates): the global ones (firm null)
-            # and those of the workspace's own firm, never another firm's.
-            scoped = Q(firm_id=self.workspace.firm_id) | Q(firm__isnull=True)
-            return self.scope_queryset(manager.filter(scoped))
+            # Reference rows of the control plane (e.g. checklist templates): the global ones and the
+            # workspace's own firm's, through the model's one definition of that rule.
+            return self.scope_queryset(manager.visible_to_firms([self.workspace.firm_id]))
         return self.scope_queryset(manager.filter(workspace_id=self.workspace.id))
 
     def get_object(self) -> Any:

@@ -33,6 +33,12 @@ def _snapshot(workspace: Workspace) -> dict[str, Any]:
     with workspace_context(workspace.id):
         for app in TENANT_APPS:
             for model in apps.get_app_config(app).get_models():
+                if getattr(model, "firm_scoped", False):  # the workspace's firm's reference rows
+                    rows[model._meta.label] = sorted(
+                        json.dumps(r, default=str, sort_keys=True)
+                        for r in model._default_manager.filter(firm_id=workspace.firm_id).values()
+                    )
+                    continue
                 if not any(f.name == "workspace" for f in model._meta.fields):
                     continue
                 manager = (
