@@ -39,11 +39,11 @@ from checklist.models import DecisionMatrix, MatrixOption
 from checklist.models.decisions import OPTION_KIND_CHOICES
 from checklist.selectors import decisions as selectors
 from checklist.services import decisions as services
-from tenants.api.inputs import query_filter, validated
+from tenants.api.inputs import document_language, query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from tenants.errors import ServiceError
-from tenants.i18n import current_language, localized
+from tenants.i18n import localized
 from tenants.roles import Perm
 
 TEMPLATE_KEYS = [o.key for o in scoring.DEFAULT_OPTIONS]
@@ -72,17 +72,6 @@ def _number(value: Decimal | Fraction | int) -> int | float:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
-
-
-def _lang(request: Request) -> scoring.Lang:
-    lang = request.query_params.get("lang")
-    if lang is None:
-        return "en" if current_language() == "en" else "ja"
-    if lang not in ("ja", "en"):
-        raise ServiceError(
-            "lang_invalid", localized("lang は ja か en です。", "lang must be ja or en."), field="lang"
-        )
-    return lang  # type: ignore[return-value]
 
 
 # --- Serializers -----------------------------------------------------------------------------
@@ -276,8 +265,8 @@ def result_data(evaluation: selectors.MatrixEvaluation) -> dict[str, Any]:
         "runner_up": stab.runner_up,
         "flip": _flip(stab.flip, names) if stab.flip else None,
         "flips": [_flip(f, names) for f in stab.flips],
-        "sentence_ja": selectors.stability_sentence(evaluation, "ja"),
-        "sentence_en": selectors.stability_sentence(evaluation, "en"),
+        "sentence_ja": scoring.stability_sentence(stab, "ja", evaluation.inputs.names),
+        "sentence_en": scoring.stability_sentence(stab, "en", evaluation.inputs.names),
     }
     final = evaluation.final
     assert final is not None
@@ -506,7 +495,7 @@ class MatrixExportView(WorkspaceScopedViewMixin, GenericAPIView):
 
     def get(self, request: Request, workspace_id: Any, pk: Any) -> HttpResponse:
         matrix = self.get_object()
-        lang = _lang(request)
+        lang: scoring.Lang = document_language(self)  # type: ignore[assignment]
         try:
             text = selectors.matrix_markdown_render(matrix, lang=lang)
         except scoring.ScoringError as exc:

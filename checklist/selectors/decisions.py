@@ -122,14 +122,6 @@ def matrix_evaluate(matrix: DecisionMatrix) -> MatrixEvaluation:
     )
 
 
-def stability_sentence(evaluation: MatrixEvaluation, lang: scoring.Lang) -> str | None:
-    """scoring.py's sentence on the stability check (the smallest flip, or why there is none)."""
-    if evaluation.stability is None:
-        return None
-    # scoring.py keeps the sentence builder private; it is the same text its Markdown export prints.
-    return scoring.stability_sentence(evaluation.stability, lang, evaluation.inputs.names)
-
-
 def matrix_markdown_render(matrix: DecisionMatrix, *, lang: scoring.Lang) -> str:
     """The client report in Markdown (raises ScoringError while the matrix cannot be scored)."""
     evaluation = matrix_evaluate(matrix)

@@ -157,10 +157,6 @@ class SensitivityQuerySerializer(serializers.Serializer):
     )
 
 
-class DefinitionBookQuerySerializer(serializers.Serializer):
-    lang = serializers.ChoiceField(choices=["ja", "en"], required=False, default=None, allow_null=True)
-
-
 class CascadeInputSerializer(StrictInputSerializer):
     mode = serializers.ChoiceField(choices=["even", "working_days", "weights"], default="even")
     weights = serializers.ListField(child=serializers.DecimalField(**AMOUNT, min_value=Decimal(0)), required=False,

@@ -21,7 +21,7 @@ from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.planning.calendar import PlanningError, fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
 from kpi.units import value_format
-from tenants.api.inputs import query_filter, validated
+from tenants.api.inputs import document_language, query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.pagination import PeriodCursorPagination
 from tenants.api.renderers import CsvRenderer, MarkdownRenderer
@@ -239,9 +239,7 @@ class PlanViewSet(
         })  # fmt: skip
 
     def _definition_book(self, request: Request) -> definition_book.DefinitionBook:
-        query = validated(s.DefinitionBookQuerySerializer, self, request.query_params.dict())
-        return definition_book.definition_book_build(plan=self.get_object(),
-                                                     language=query["lang"] or current_language())  # fmt: skip
+        return definition_book.definition_book_build(plan=self.get_object(), language=document_language(self))
 
     @action(
         detail=True, methods=["get"], url_path="definition-book/markdown", renderer_classes=[MarkdownRenderer]

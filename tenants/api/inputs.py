@@ -14,7 +14,7 @@ from uuid import UUID
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from tenants.i18n import localized
+from tenants.i18n import current_language, localized
 
 
 def validated(
@@ -63,3 +63,15 @@ def query_filter(
             raise ValidationError({name: [message]})
         queryset = queryset.filter(**{lookups.get(name, name): value})
     return queryset
+
+
+class LanguageQuerySerializer(serializers.Serializer):
+    lang = serializers.ChoiceField(choices=["ja", "en"], required=False, default=None, allow_null=True)
+
+
+def document_language(view: Any) -> str:
+    """The language of an exported document: ``?lang=ja|en`` (a 400 otherwise), else the request's."""
+    return (
+        validated(LanguageQuerySerializer, view, view.request.query_params.dict())["lang"]
+        or current_language()
+    )

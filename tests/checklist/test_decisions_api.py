@@ -276,9 +276,7 @@ def test_markdown_export_in_japanese_and_english(world: World, client_as: Any) -
     ).content.decode()
     assert "## Recorded decision" in by_header
     bad = viewer.get(u(world, f"matrices/{matrix}/export/markdown/?lang=fr"))
-    assert bad.status_code == 400 and bad.json()["error"]["fields"] == {
-        "lang": [bad.json()["error"]["message"]]
-    }
+    assert bad.status_code == 400 and list(bad.json()["error"]["fields"]) == ["lang"]
 
 
 def test_export_of_an_unscored_matrix_is_a_clear_400(world: World, client_as: Any) -> None:
