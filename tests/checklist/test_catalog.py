@@ -325,3 +325,11 @@ def test_engagement_phase_validates_input() -> None:
         engagement_phase({S: 80.0, M: Decimal(0), D: Decimal(0)})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown axis"):
         engagement_phase({"X": Decimal(0), S: Decimal(0), M: Decimal(0), D: Decimal(0)})
+
+
+def test_every_available_rule_has_an_evaluator_and_no_other() -> None:
+    """catalog.Rule.available and the evaluator registry must say the same thing."""
+    from checklist.catalog import RULES
+    from checklist.rules import rule_is_provable
+
+    assert {key for key, rule in RULES.items() if rule.available} == {k for k in RULES if rule_is_provable(k)}
