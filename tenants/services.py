@@ -265,7 +265,11 @@ def membership_remove(*, principal: Principal, membership: Membership) -> None:
         target_id=membership.id,
         changes={"email": membership.user.email, "role": _role_key(membership.role)},
     )
-    membership.delete()
+    # Tenant rows point at the membership (KPI owners, item owners, the calendar secret). The deletion
+    # collector must see them to clear or remove them, and row-level security shows them only inside
+    # the workspace's context; outside it the delete failed on a foreign key at commit.
+    with workspace_context(membership.workspace_id):
+        membership.delete()
 
 
 # --- Partner API keys ------------------------------------------------------------------------

@@ -115,6 +115,9 @@ def test_the_feed_goes_with_the_member_who_issued_it(world: World, client_as: An
     assert Client().get(f"/calendar/{token}.ics").status_code == 200
     membership_remove(principal=world.a.principal("admin"), membership=world.a.memberships["manager"])
     assert Client().get(f"/calendar/{token}.ics").status_code == 404
+    with workspace_context(world.a.workspace.id):  # the KPI the manager owned lost its owner, nothing else
+        world.a.kpi.refresh_from_db()
+    assert world.a.kpi.owner_id is None
 
 
 def test_api_keys_cannot_issue_the_feed(world: World, key_client: Any) -> None:

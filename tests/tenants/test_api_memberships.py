@@ -156,6 +156,19 @@ def test_client_admin_cannot_remove_the_consultant(world: World, client_as: Any)
     assert Membership.objects.filter(id=consultant.id).exists()
 
 
+def test_remove_a_member_who_owns_kpis_and_items(world: World, client_as: Any) -> None:
+    """The manager owns the world's KPI and an action plan: removal clears those owners. (The service called
+    outside a request failed on PostgreSQL; test_reviews_feed covers that path.)"""
+    from tenants.context import workspace_context
+
+    membership = world.a.memberships["manager"]
+    assert client_as("admin").delete(url(world, f"{membership.id}/")).status_code == 204
+    with workspace_context(world.a.workspace.id):
+        world.a.kpi.refresh_from_db()
+        world.a.extra["action_plan"].refresh_from_db()
+    assert world.a.kpi.owner_id is None and world.a.extra["action_plan"].owner_id is None
+
+
 def test_remove_member(world: World, client_as: Any) -> None:
     membership = world.a.memberships["sales_rep"]
     assert client_as("admin").delete(url(world, f"{membership.id}/")).status_code == 204
