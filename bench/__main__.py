@@ -55,7 +55,7 @@ def bench_ingest(days: int = 2_000) -> None:
     try:
         from kpi.models import Metric, MetricActual
         from tenants.context import workspace_context
-        from tenants.demo import demo_seed
+        from demo.seed import demo_seed
         from tenants.models import Workspace
 
         demo_seed()

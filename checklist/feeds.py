@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from checklist.selectors.reviews import calendar_feed_workspace, calendar_meetings, review_calendar_ics
 from tenants.context import workspace_context
-from tenants.i18n import current_language
+from core.i18n import current_language
 
 
 @never_cache

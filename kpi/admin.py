@@ -12,7 +12,7 @@ from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from tenants.access import principal_for_user
 from tenants.admin import TenantDataAdmin, visible_workspace_ids
 from tenants.context import workspace_context
-from tenants.errors import ServiceError
+from core.errors import ServiceError
 from tenants.models import Membership, Workspace
 from tenants.roles import Perm
 

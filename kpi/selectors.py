@@ -18,8 +18,8 @@ from kpi.planning.pacing import evaluate_pace, period_progress
 from kpi.planning.sensitivity import Driver, SensitivityResult, sensitivity_analyse
 from kpi.planning.smart import KpiSpec, PlanCheckResult, plan_check
 from kpi.units import value_display, value_is_ratio
-from tenants.errors import ServiceError
-from tenants.i18n import localized
+from core.errors import ServiceError
+from core.i18n import localized
 from tenants.models import Workspace
 
 

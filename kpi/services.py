@@ -19,8 +19,8 @@ from kpi.planning.cascade import cascade_fiscal_year, weekly_targets
 from kpi.units import value_is_ratio
 from tenants.context import require_workspace_id
 from tenants.db import uuid7
-from tenants.errors import ServiceError
-from tenants.i18n import current_language, localized
+from core.errors import ServiceError
+from core.i18n import current_language, localized
 from tenants.models import Membership, Workspace
 from tenants.services import Actor, audit_event_record
 

@@ -10,10 +10,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ServiceError
 from tenants import services
 from tenants.access import principal_for_user, workspaces_visible_to
 from tenants.context import workspaces_readable
-from tenants.errors import ServiceError
 from tenants.models import AuditEvent, Firm, Membership, User, Workspace, WorkspaceApiKey
 from tenants.roles import FirmRole, Perm
 

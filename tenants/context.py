@@ -14,6 +14,8 @@ from uuid import UUID
 
 from django.db import connection, transaction
 
+from core.errors import HiddenScopeError
+
 WORKSPACE_SETTING = "app.workspace_id"
 READABLE_WORKSPACES_SETTING = "app.workspace_ids"
 
@@ -22,7 +24,7 @@ _current_workspace: ContextVar[UUID | None] = ContextVar("ikkan_workspace", defa
 _readable_workspaces: ContextVar[frozenset[UUID] | None] = ContextVar("ikkan_readable", default=None)
 
 
-class WorkspaceScopeError(RuntimeError):
+class WorkspaceScopeError(HiddenScopeError):
     """Tenant data was touched with no workspace in context, or for the wrong workspace."""
 
 

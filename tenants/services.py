@@ -7,21 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ConflictError, ServiceError
 from tenants.access import Principal
 from tenants.context import workspace_context
-from tenants.errors import ConflictError, ServiceError
 from tenants.models import AuditEvent, Firm, Membership, User, Workspace, WorkspaceApiKey
 from tenants.roles import CLIENT_ROLES, FirmRole, Perm, Scope, WorkspaceRole
+from tenants.tasks import invitation_send_task
 
 
 @dataclass(frozen=True)
@@ -157,31 +152,6 @@ def _check_role_assignable(*, principal: Principal, role: WorkspaceRole, user: U
         raise ServiceError("invalid_role", _("Unknown role."), field="role")
 
 
-def invitation_send(*, workspace_id: Any, membership_id: Any, inviter_label: str) -> None:
-    """E-mail the invitee; a new user gets a link to choose a password (Django's reset token)."""
-    membership = (
-        Membership.objects.select_related("user", "workspace")
-        .filter(id=membership_id, workspace_id=workspace_id)
-        .first()
-    )
-    if membership is None:  # removed before the mail went out: nothing to send
-        return
-    user, workspace = membership.user, membership.workspace
-    with translation.override(user.language):
-        login_url = settings.SITE_URL + reverse("login")
-        if user.has_usable_password():
-            link = login_url
-        else:
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            token = default_token_generator.make_token(user)
-            link = settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
-        subject = _("You have been invited to %(workspace)s on Ikkan") % {"workspace": workspace.name}
-        body = _(
-            "%(inviter)s invited you to the workspace %(workspace)s.\n\nOpen this link to sign in:\n%(link)s\n"
-        ) % {"inviter": inviter_label, "workspace": workspace.name, "link": link}
-    send_mail(subject, body, None, [user.email])
-
-
 @transaction.atomic
 def membership_invite(
     *, principal: Principal, email: str, role: WorkspaceRole, full_name: str = ""
@@ -207,8 +177,6 @@ def membership_invite(
         target_id=membership.id,
         changes={"email": email, "role": _role_key(role)},
     )
-    from tenants.tasks import invitation_send_task
-
     invitation_send_task.delay_on_commit(str(workspace.id), str(membership.id), actor.label)
     return membership
 

@@ -9,18 +9,13 @@ from uuid import UUID
 
 from celery import shared_task
 
+from core.tasks import TASK_DEFAULTS
 from tenants.context import workspace_context
+from tenants.invitations import invitation_send
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-TASK_DEFAULTS: dict[str, Any] = {
-    "acks_late": True,  # redelivered if a worker dies mid-task; tasks are idempotent
-    "reject_on_worker_lost": True,
-    "soft_time_limit": 300,
-    "time_limit": 360,
-    "max_retries": 5,
-}
 
 
 def workspace_task(*, name: str, **options: Any) -> Callable[[Callable[..., R]], Any]:
@@ -50,6 +45,4 @@ def workspace_cache_key(workspace_id: UUID, *parts: object) -> str:
 
 @workspace_task(name="notifications.invitation_send")
 def invitation_send_task(workspace_id: UUID, membership_id: str, inviter_label: str) -> None:
-    from tenants.services import invitation_send
-
     invitation_send(workspace_id=workspace_id, membership_id=UUID(membership_id), inviter_label=inviter_label)

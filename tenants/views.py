@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from core.api.errors import json_not_found, json_server_error
 from tenants.access import principal_for_user, workspaces_visible_to
-from tenants.api.errors import json_not_found, json_server_error
 
 
 class LoginView(auth_views.LoginView):

@@ -6,7 +6,7 @@ from typing import Any
 from kpi.models import KpiNode, KpiTarget
 from kpi.selectors import plan_check_run
 from tenants.context import workspace_context
-from tenants.demo import demo_seed
+from demo.seed import demo_seed
 from tenants.models import Membership, User, Workspace
 
 

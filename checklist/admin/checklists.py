@@ -16,7 +16,7 @@ from checklist.services.checklists import checklist_item_update
 from tenants.access import principal_for_user
 from tenants.admin import FirmScopedAdmin, TenantDataAdmin, visible_workspace_ids
 from tenants.context import workspace_context
-from tenants.errors import ServiceError
+from core.errors import ServiceError
 from tenants.roles import Perm
 from tenants.services import Actor
 

@@ -27,11 +27,11 @@ from checklist import catalog
 from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from checklist.selectors import checklists as selectors
 from checklist.services import checklists as services
-from tenants.api.inputs import query_filter, validated
+from core.api.inputs import query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
-from tenants.api.pagination import CreatedCursorPagination
+from core.api.pagination import CreatedCursorPagination
 from tenants.api.serializers import AuditEventOutputSerializer, StrictInputSerializer, WorkspaceRelatedField
-from tenants.i18n import current_language, localized
+from core.i18n import current_language, localized
 from tenants.models import Membership
 from tenants.roles import Perm
 

@@ -39,11 +39,11 @@ from checklist.models import DecisionMatrix, MatrixOption
 from checklist.models.decisions import OPTION_KIND_CHOICES
 from checklist.selectors import decisions as selectors
 from checklist.services import decisions as services
-from tenants.api.inputs import document_language, query_filter, validated
+from core.api.inputs import document_language, query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
-from tenants.errors import ServiceError
-from tenants.i18n import localized
+from core.errors import ServiceError
+from core.i18n import localized
 from tenants.roles import Perm
 
 TEMPLATE_KEYS = [o.key for o in scoring.DEFAULT_OPTIONS]

@@ -45,12 +45,12 @@ from checklist.models import (
 from checklist.selectors import reviews as selectors
 from checklist.services import reviews as services
 from kpi.models import KpiNode
-from tenants.api.inputs import validated
+from core.api.inputs import validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
-from tenants.api.pagination import CreatedCursorPagination
-from tenants.api.renderers import TextDocumentRenderer
+from core.api.pagination import CreatedCursorPagination
+from core.api.renderers import TextDocumentRenderer
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
-from tenants.i18n import current_language, localized
+from core.i18n import current_language, localized
 from tenants.models import Membership
 from tenants.roles import Perm
 

@@ -19,8 +19,8 @@ from django.db.models import Max
 from checklist import catalog
 from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from tenants.context import require_workspace_id
-from tenants.errors import ConflictError, ServiceError
-from tenants.i18n import localized
+from core.errors import ConflictError, ServiceError
+from core.i18n import localized
 from tenants.models import Firm, Membership, Workspace
 from tenants.services import Actor, audit_event_record
 

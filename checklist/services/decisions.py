@@ -25,8 +25,8 @@ from checklist import scoring
 from checklist.models import DecisionMatrix, MatrixOption
 from checklist.selectors.decisions import matrix_evaluate, matrix_weights
 from tenants.context import require_workspace_id
-from tenants.errors import ConflictError, ServiceError
-from tenants.i18n import current_language, localized
+from core.errors import ConflictError, ServiceError
+from core.i18n import current_language, localized
 from tenants.models import Membership
 from tenants.services import Actor, audit_event_record
 

@@ -28,8 +28,8 @@ from checklist.models import (
 from kpi.models import KpiNode
 from kpi.planning.calendar import is_working_day
 from tenants.context import require_workspace_id
-from tenants.errors import ServiceError
-from tenants.i18n import localized
+from core.errors import ServiceError
+from core.i18n import localized
 from tenants.models import Membership, Workspace
 from tenants.services import Actor, audit_event_record
 

@@ -21,12 +21,12 @@ from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.planning.calendar import PlanningError, fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
 from kpi.units import value_format
-from tenants.api.inputs import document_language, query_filter, validated
+from core.api.inputs import document_language, query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
-from tenants.api.pagination import PeriodCursorPagination
-from tenants.api.renderers import CsvRenderer, MarkdownRenderer
-from tenants.errors import ServiceError
-from tenants.i18n import current_language, localized
+from core.api.pagination import PeriodCursorPagination
+from core.api.renderers import CsvRenderer, MarkdownRenderer
+from core.errors import ServiceError
+from core.i18n import current_language, localized
 from tenants.roles import Perm
 
 OWNER_PARAM = OpenApiParameter("owner", str, description="A membership id: that owner's actuals only")

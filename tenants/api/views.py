@@ -9,11 +9,11 @@ from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.pagination import ApiKeyCursorPagination
 from tenants import services
 from tenants.access import workspaces_visible_to
 from tenants.api import serializers as s
 from tenants.api.mixins import WorkspaceScopedViewMixin
-from tenants.api.pagination import ApiKeyCursorPagination
 from tenants.models import AuditEvent, Membership, Workspace, WorkspaceApiKey
 from tenants.roles import Perm
 

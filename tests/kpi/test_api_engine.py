@@ -16,7 +16,7 @@ from kpi import services as kpi_services
 from kpi.demo import demo_plan_seed
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric
 from tenants.context import workspace_context
-from tenants.errors import ServiceError
+from core.errors import ServiceError
 from tenants.services import Actor
 from tests.conftest import World
 

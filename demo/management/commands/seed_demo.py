@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tenants.demo import DEMO_PASSWORD, demo_seed
+from demo.seed import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from checklist.demo_checklists import demo_checklists_seed
+from checklist.demo_decisions import demo_decisions_seed
+from checklist.demo_reviews import demo_reviews_seed
+from kpi.demo import demo_actuals_seed, demo_plan_seed
 from tenants import services
 from tenants.context import workspace_context
 from tenants.models import Firm, Membership, User, Workspace
@@ -73,12 +77,6 @@ def demo_seed() -> list[DemoLogin]:
                 workspace=workspace, user=user, defaults={"role": role, "invited_by": consultant}
             )
             logins.append(DemoLogin(user.email, f"{WorkspaceRole(role).name.lower()} of {name}"))
-        # The demo orchestrates the apps; tenants code itself never needs them.
-        from checklist.demo_checklists import demo_checklists_seed
-        from checklist.demo_decisions import demo_decisions_seed
-        from checklist.demo_reviews import demo_reviews_seed
-        from kpi.demo import demo_actuals_seed, demo_plan_seed
-
         with workspace_context(workspace.id):
             demo_plan_seed(workspace=workspace, actor=system)
             demo_actuals_seed(workspace=workspace, until=timezone.localdate())

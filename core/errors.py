@@ -19,3 +19,8 @@ class ServiceError(Exception):
 
 class ConflictError(ServiceError):
     status_code = 409
+
+
+class HiddenScopeError(RuntimeError):
+    """A programming error about data scope (tenancy): never the caller's fault, answered as not found so
+    nothing leaks. ``tenants.context.WorkspaceScopeError`` is the one subclass."""

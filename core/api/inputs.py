@@ -14,7 +14,7 @@ from uuid import UUID
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from tenants.i18n import current_language, localized
+from core.i18n import current_language, localized
 
 
 def validated(

@@ -17,8 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler, set_rollback
 
-from tenants.context import WorkspaceScopeError
-from tenants.errors import ServiceError
+from core.errors import HiddenScopeError, ServiceError
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -46,7 +45,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(error_body("conflict", message), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
-    if isinstance(exc, WorkspaceScopeError):
+    if isinstance(exc, HiddenScopeError):
         # A programming error, never the caller's: answer as not found rather than leak anything.
         exc = exceptions.NotFound()
     if isinstance(exc, Http404):
