@@ -53,9 +53,9 @@ def bench_ingest(days: int = 2_000) -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
+        from demo.seed import demo_seed
         from kpi.models import Metric, MetricActual
         from tenants.context import workspace_context
-        from demo.seed import demo_seed
         from tenants.models import Workspace
 
         demo_seed()

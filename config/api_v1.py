@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from checklist.api import urls as checklist_urls
+from checklist import urls as checklist_urls
 from kpi.api import urls as kpi_urls
 from tenants.api import urls as tenants_urls
 from tenants.api.views import WorkspaceListView

@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_v1")),
-    path("calendar/", include("checklist.feeds")),
+    path("calendar/", include("checklist.reviews.views")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

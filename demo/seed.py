@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from checklist.demo_checklists import demo_checklists_seed
-from checklist.demo_decisions import demo_decisions_seed
-from checklist.demo_reviews import demo_reviews_seed
+from checklist.checklists.demo import demo_checklists_seed
+from checklist.decisions.demo import demo_decisions_seed
+from checklist.reviews.demo import demo_reviews_seed
 from kpi.demo import demo_actuals_seed, demo_plan_seed
 from tenants import services
 from tenants.context import workspace_context

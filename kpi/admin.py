@@ -7,12 +7,12 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ServiceError
 from kpi import services
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from tenants.access import principal_for_user
 from tenants.admin import TenantDataAdmin, visible_workspace_ids
 from tenants.context import workspace_context
-from core.errors import ServiceError
 from tenants.models import Membership, Workspace
 from tenants.roles import Perm
 

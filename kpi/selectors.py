@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Max, Sum
 
+from core.errors import ServiceError
+from core.i18n import localized
 from kpi.formulas import Formula, FormulaError, evaluate_all, parse_formula
 from kpi.formulas.nodes import Binary, Name, Number
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
@@ -18,8 +20,6 @@ from kpi.planning.pacing import evaluate_pace, period_progress
 from kpi.planning.sensitivity import Driver, SensitivityResult, sensitivity_analyse
 from kpi.planning.smart import KpiSpec, PlanCheckResult, plan_check
 from kpi.units import value_display, value_is_ratio
-from core.errors import ServiceError
-from core.i18n import localized
 from tenants.models import Workspace
 
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.errors import ServiceError
+from core.i18n import current_language, localized
 from kpi.catalog import BASE_METRICS
 from kpi.formulas import FormulaError, dependency_order, parse_formula, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
@@ -19,8 +21,6 @@ from kpi.planning.cascade import cascade_fiscal_year, weekly_targets
 from kpi.units import value_is_ratio
 from tenants.context import require_workspace_id
 from tenants.db import uuid7
-from core.errors import ServiceError
-from core.i18n import current_language, localized
 from tenants.models import Membership, Workspace
 from tenants.services import Actor, audit_event_record
 

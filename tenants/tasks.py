@@ -17,7 +17,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-
 def workspace_task(*, name: str, **options: Any) -> Callable[[Callable[..., R]], Any]:
     """Declare a task whose first argument is the workspace it runs for.
 

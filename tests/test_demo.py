@@ -3,10 +3,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from demo.seed import demo_seed
 from kpi.models import KpiNode, KpiTarget
 from kpi.selectors import plan_check_run
 from tenants.context import workspace_context
-from demo.seed import demo_seed
 from tenants.models import Membership, User, Workspace
 
 

@@ -5,7 +5,6 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,6 +13,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.inputs import document_language, query_filter, validated
+from core.api.pagination import PeriodCursorPagination
+from core.api.renderers import CsvRenderer, MarkdownRenderer
+from core.errors import ServiceError
+from core.i18n import current_language, localized
 from kpi import definition_book, selectors, services
 from kpi.api import serializers as s
 from kpi.formulas import FormulaError, validate_formula
@@ -21,12 +25,8 @@ from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.planning.calendar import PlanningError, fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
 from kpi.units import value_format
-from core.api.inputs import document_language, query_filter, validated
 from tenants.api.mixins import WorkspaceScopedViewMixin
-from core.api.pagination import PeriodCursorPagination
-from core.api.renderers import CsvRenderer, MarkdownRenderer
-from core.errors import ServiceError
-from core.i18n import current_language, localized
+from tenants.clock import workspace_today
 from tenants.roles import Perm
 
 OWNER_PARAM = OpenApiParameter("owner", str, description="A membership id: that owner's actuals only")
@@ -182,7 +182,7 @@ class PlanViewSet(
     def status(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         plan = self.get_object()
         query = validated(s.StatusQuerySerializer, self, request.query_params.dict())
-        as_of = query["as_of"] or timezone.localdate()
+        as_of = query["as_of"] or workspace_today(self.workspace)
         statuses = selectors.kpi_statuses(plan=plan, as_of=as_of, period_kind=query["period_kind"],
                                           owner_id=_id(query["owner"]), kinds=tuple(KpiNode.Kind.values))  # fmt: skip
         return Response({
@@ -205,7 +205,7 @@ class PlanViewSet(
     def sensitivity(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         plan = self.get_object()
         query = validated(s.SensitivityQuerySerializer, self, request.query_params.dict())
-        as_of = query["as_of"] or timezone.localdate()
+        as_of = query["as_of"] or workspace_today(self.workspace)
         try:
             result = selectors.plan_sensitivity(
                 plan=plan, as_of=as_of, improvement_pct=query["improvement_pct"]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from checklist.catalog import (
+from checklist.checklists.catalog import (
     AXIS_LABELS,
     CATALOG_VERSION,
     KPI_DESIGN,
@@ -329,7 +329,7 @@ def test_engagement_phase_validates_input() -> None:
 
 def test_every_available_rule_has_an_evaluator_and_no_other() -> None:
     """catalog.Rule.available and the evaluator registry must say the same thing."""
-    from checklist.catalog import RULES
-    from checklist.rules import rule_is_provable
+    from checklist.checklists.catalog import RULES
+    from checklist.checklists.verification import rule_is_provable
 
     assert {key for key, rule in RULES.items() if rule.available} == {k for k in RULES if rule_is_provable(k)}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from checklist.demo_checklists import demo_checklists_seed
+from checklist.checklists import selectors
+from checklist.checklists.demo import demo_checklists_seed
 from checklist.models import Checklist, ChecklistItem
-from checklist.selectors import checklists as selectors
 from kpi.demo import demo_plan_seed
 from tenants.context import workspace_context
 from tenants.services import Actor

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.forms.models import model_to_dict
 
-from checklist import catalog
+from checklist.checklists import catalog
+from checklist.checklists.services import checklist_template_catalogue_install
 from checklist.models import ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
-from checklist.services.checklists import checklist_template_catalogue_install
 from tenants.context import workspace_context
 from tests.conftest import CANARY_B, World
 from tests.isolation.walker import api_operations, fill

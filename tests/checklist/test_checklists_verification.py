@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from checklist.checklists import selectors
+from checklist.checklists.services import checklist_adopt, checklist_template_catalogue_install
 from checklist.models import (
     ActionPlan,
     CalendarFeedToken,
@@ -19,15 +21,13 @@ from checklist.models import (
     ReviewCadence,
     ReviewMeeting,
 )
-from checklist.selectors import checklists as selectors
-from checklist.services.checklists import checklist_adopt, checklist_template_catalogue_install
 from kpi import services as kpi_services
 from kpi.models import KpiNode
 from tenants.context import workspace_context
 from tenants.services import Actor
 from tests.conftest import World
 
-# Items whose rules the KPI engine can prove (see checklist.catalog).
+# Items whose rules the KPI engine can prove (see checklist.checklists.catalog).
 KPI_PROVABLE_A = {"A01", "A02", "A03", "A04", "A05", "A06", "A18"}
 KPI_PROVABLE_B = {"B01", "B02", "B03", "B04", "B15"}
 KPI_RULES = {"kgi_numeric", "ksf_under_kgi", "kpis_under_ksfs", "all_kpis_smart", "kpi_count_guidance",

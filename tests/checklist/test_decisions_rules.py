@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from checklist.demo_decisions import DEMO_MATRIX_NAME, demo_decisions_seed
+from checklist.checklists.verification import RuleOutcome, rules_evaluate
+from checklist.decisions import services
+from checklist.decisions.demo import DEMO_MATRIX_NAME, demo_decisions_seed
+from checklist.decisions.selectors import matrix_evaluate
 from checklist.models import DecisionMatrix
-from checklist.rules import RuleOutcome, rules_evaluate
-from checklist.selectors.decisions import matrix_evaluate
-from checklist.services import decisions as services
 from tenants.context import workspace_context
 from tenants.models import Workspace
 from tenants.services import Actor

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from checklist.demo_reviews import demo_reviews_seed
 from checklist.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
-from checklist.services import reviews as services
+from checklist.reviews import services
+from checklist.reviews.demo import demo_reviews_seed
 from kpi import services as kpi_services
 from kpi.demo import demo_plan_seed
 from kpi.models import Metric

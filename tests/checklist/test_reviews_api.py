@@ -11,9 +11,10 @@ import icalendar
 import pytest
 
 from checklist.models import ActionPlan, ReviewCadence, ReviewMeeting
-from checklist.services import reviews as services
+from checklist.reviews import services
 from kpi import services as kpi_services
 from kpi.models import Metric
+from tenants.clock import workspace_today
 from tenants.context import workspace_context
 from tenants.models import AuditEvent
 from tenants.services import Actor
@@ -277,7 +278,7 @@ def test_action_plan_cannot_point_into_another_workspace(world: World, client_as
 
 
 def test_overdue_list(world: World, client_as: Any) -> None:
-    today = services.workspace_today(world.a.workspace)
+    today = workspace_today(world.a.workspace)
     actor = Actor.of(world.a.principal("manager"))
     yesterday, tomorrow = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
     with workspace_context(world.a.workspace.id):

@@ -8,7 +8,7 @@ import icalendar
 from django.test import Client
 
 from checklist.models import CalendarFeedToken, ReviewMeeting
-from checklist.services.reviews import feed_token_hash
+from checklist.reviews.tokens import feed_token_hash
 from tenants.context import workspace_context
 from tests.conftest import CANARY_B, World
 

@@ -6,11 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from checklist.checklists.verification import RuleOutcome, rules_evaluate
 from checklist.models import ActionPlan
-from checklist.rules import RuleOutcome, rules_evaluate
-from checklist.services import reviews as services
+from checklist.reviews import services
 from kpi import services as kpi_services
 from kpi.models import Metric
+from tenants.clock import workspace_today
 from tenants.context import workspace_context
 from tenants.services import Actor
 from tests.conftest import World
@@ -41,7 +42,7 @@ def test_review_cadence_scheduled_flips(world: World) -> None:
     on = outcome(world, "review_cadence_scheduled")
     assert on.verified and on.facts["kinds"] == ["weekly"]
     # A cadence that ended before the day asked about does not count.
-    later = services.workspace_today(world.a.workspace) + dt.timedelta(days=400)
+    later = workspace_today(world.a.workspace) + dt.timedelta(days=400)
     with workspace_context(world.a.workspace.id):
         services.review_cadence_update(
             actor=actor(world), cadence=cadence, end_date=later - dt.timedelta(days=1)
@@ -70,7 +71,7 @@ def test_review_meetings_in_calendar_needs_a_meeting_and_a_feed(world: World, cl
 def test_quarterly_revision_cadence_flips(world: World) -> None:
     missing = outcome(world, "quarterly_revision_cadence")
     assert not missing.verified and missing.evidence_en == "No quarterly KPI revision cadence is set."
-    today = services.workspace_today(world.a.workspace)
+    today = workspace_today(world.a.workspace)
     with workspace_context(world.a.workspace.id):
         cadence = services.review_cadence_create(actor=actor(world), kind="quarterly", title="四半期 KPI見直し",
                                                  month_of_quarter=3, day_of_month=20, local_time=dt.time(15),

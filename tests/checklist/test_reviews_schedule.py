@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checklist.services.reviews import Occurrence, ScheduleRule, holiday_shift, schedule_occurrences
+from checklist.reviews.schedule import Occurrence, ScheduleRule, holiday_shift, schedule_occurrences
 
 D = dt.date
 

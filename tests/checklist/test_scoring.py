@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checklist.scoring import (
+from checklist.decisions.scoring import (
     CRITERIA,
     DEFAULT_OPTIONS,
     DEFAULT_WEIGHTS,

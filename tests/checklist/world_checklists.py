@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from checklist.models import ChecklistItem, ChecklistTemplate
-from checklist.services.checklists import (
+from checklist.checklists.services import (
     checklist_adopt,
     checklist_template_catalogue_install,
     checklist_template_create,
 )
+from checklist.models import ChecklistItem, ChecklistTemplate
 from tenants.context import workspace_context
 from tenants.services import Actor
 

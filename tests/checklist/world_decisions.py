@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checklist.services import decisions as services
+from checklist.decisions import services
 from tenants.context import workspace_context
 from tenants.services import Actor
 

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from checklist.models import ReviewMeeting
-from checklist.services import reviews as services
+from checklist.reviews import services
+from tenants.clock import workspace_today
 from tenants.context import workspace_context
 from tenants.services import Actor
 
@@ -16,7 +17,7 @@ def seed(side: Any) -> None:
     actor = Actor.of(side.principal("manager"))
     name = side.workspace.name  # B's carries the canary
     with workspace_context(side.workspace.id):
-        today = services.workspace_today(side.workspace)
+        today = workspace_today(side.workspace)
         cadence = services.review_cadence_create(
             actor=actor, kind="weekly", title=f"週次レビュー {name}", weekday=today.weekday(),
             local_time=dt.time(23, 59), start_date=today, attendees=[side.memberships["manager"]],

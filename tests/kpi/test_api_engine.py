@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from core.errors import ServiceError
 from kpi import services as kpi_services
 from kpi.demo import demo_plan_seed
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric
 from tenants.context import workspace_context
-from core.errors import ServiceError
 from tenants.services import Actor
 from tests.conftest import World
 

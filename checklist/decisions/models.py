@@ -1,7 +1,7 @@
 """The package-versus-scratch decision matrix: its weights, options with scores, signal answers, the decision.
 
 Only inputs are stored here; every number (totals, ranking, stability, the signals' reading) is computed
-on read by ``checklist.scoring``. Weights are stored as decimal strings so they stay exact.
+on read by ``checklist.decisions.scoring``. Weights are stored as decimal strings so they stay exact.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from checklist.scoring import OptionKind
+from checklist.decisions.scoring import OptionKind
 from tenants.db import WorkspaceScopedModel
 
 __all__ = ["DecisionMatrix", "MatrixOption"]

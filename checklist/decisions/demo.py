@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils import translation
 
-from checklist.models import DecisionMatrix, MatrixOption
-from checklist.services import decisions as services
+from checklist.decisions import services
+from checklist.decisions.models import DecisionMatrix, MatrixOption
 from tenants.services import Actor
 
 DEMO_MATRIX_NAME = "2026年度 KPI可視化基盤の選定"

@@ -1,7 +1,7 @@
 """Checklist templates (control plane) and the checklists a workspace adopts (tenant plane).
 
 A template is global (``firm`` null: checklist A ``kpi_design`` and B ``sales_metrics`` from
-``checklist.catalog``) or a firm's own. Each (firm, key, version) is one immutable row with its items; a new
+``checklist.checklists.catalog``) or a firm's own. Each (firm, key, version) is one immutable row with its items; a new
 version is a new row. Adopting a template COPIES its items into the workspace's ``ChecklistItem`` rows and
 records the version, so a later version never rewrites a workspace's history.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from checklist.catalog import Axis, ItemStatus
+from checklist.checklists.catalog import Axis, ItemStatus
 from tenants.db import BaseModel, WorkspaceScopedModel
 
 __all__ = ["Checklist", "ChecklistItem", "ChecklistTemplate", "ChecklistTemplateItem"]

@@ -21,12 +21,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from checklist import scoring
-from checklist.models import DecisionMatrix, MatrixOption
-from checklist.selectors.decisions import matrix_evaluate, matrix_weights
-from tenants.context import require_workspace_id
+from checklist.decisions import scoring
+from checklist.decisions.models import DecisionMatrix, MatrixOption
+from checklist.decisions.selectors import matrix_evaluate, matrix_weights
 from core.errors import ConflictError, ServiceError
 from core.i18n import current_language, localized
+from tenants.context import require_workspace_id
 from tenants.models import Membership
 from tenants.services import Actor, audit_event_record
 

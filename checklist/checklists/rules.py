@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checklist.rules import RuleContext, RuleOutcome, rule_evaluator
+from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
 from kpi.models import KpiNode
 from kpi.planning.smart import PlanCheckResult
 from kpi.selectors import plan_check_run, plan_nodes

@@ -11,12 +11,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
-from checklist.services.checklists import checklist_item_update
+from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
+from checklist.checklists.services import checklist_item_update
+from core.errors import ServiceError
 from tenants.access import principal_for_user
 from tenants.admin import FirmScopedAdmin, TenantDataAdmin, visible_workspace_ids
 from tenants.context import workspace_context
-from core.errors import ServiceError
 from tenants.roles import Perm
 from tenants.services import Actor
 

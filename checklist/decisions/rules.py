@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from checklist import scoring
-from checklist.models import DecisionMatrix
-from checklist.rules import RuleContext, RuleOutcome, rule_evaluator
-from checklist.selectors.decisions import matrix_evaluate, matrix_latest_decided, matrix_list
+from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
+from checklist.decisions import scoring
+from checklist.decisions.models import DecisionMatrix
+from checklist.decisions.selectors import matrix_evaluate, matrix_latest_decided, matrix_list
 
 MIN_OPTIONS = 2
 

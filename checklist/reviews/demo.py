@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checklist.models import ActionPlan, ReviewCadence, ReviewMeeting
-from checklist.services import reviews as services
+from checklist.reviews import services
+from checklist.reviews.models import ActionPlan, ReviewCadence, ReviewMeeting
 from kpi.models import KpiNode
+from tenants.clock import workspace_today
 from tenants.models import Membership, Workspace
 from tenants.roles import WorkspaceRole
 from tenants.services import Actor
@@ -21,7 +22,7 @@ def demo_reviews_seed(*, workspace: Workspace, actor: Actor) -> None:
     memberships = list(Membership.objects.filter(workspace=workspace))
     attendees = [m for m in memberships if m.role != WorkspaceRole.VIEWER]
     members = {m.role: m for m in memberships}
-    today = services.workspace_today(workspace)
+    today = workspace_today(workspace)
     start = today - dt.timedelta(days=today.weekday())  # this week's Monday
     services.review_cadence_create(
         actor=actor, kind="weekly", title="週次 進捗・ボトルネック確認", weekday=0, local_time=dt.time(10, 0),

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.db.models import Q
 
-from checklist.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
-from checklist.rules import RuleContext, RuleOutcome, rule_evaluator
-from checklist.services.reviews import workspace_zone
+from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
+from checklist.reviews.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
+from tenants.clock import workspace_zone
 
 _KIND_JA = {"weekly": "週次", "monthly": "月次", "quarterly": "四半期"}
 

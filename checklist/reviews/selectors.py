@@ -11,17 +11,12 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from checklist.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
-from checklist.services.reviews import (
-    FEED_TOKEN_LENGTH,
-    FEED_WORKSPACE_CHARS,
-    feed_token_hash,
-    workspace_today,
-    workspace_zone,
-)
+from checklist.reviews.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
+from checklist.reviews.tokens import FEED_TOKEN_LENGTH, FEED_WORKSPACE_CHARS, feed_token_hash
 from kpi.models import KpiNode, KpiTarget
 from kpi.selectors import kpi_statuses, plan_sensitivity
 from kpi.units import value_display, value_format
+from tenants.clock import workspace_zone
 from tenants.context import workspace_context
 from tenants.models import Workspace
 
@@ -299,5 +294,4 @@ __all__ = [
     "review_agenda_build",
     "review_calendar_ics",
     "review_meeting_next",
-    "workspace_today",
 ]

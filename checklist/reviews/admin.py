@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from checklist.models import ActionPlan, ReviewCadence, ReviewMeeting
+from checklist.reviews.models import ActionPlan, ReviewCadence, ReviewMeeting
 from tenants.admin import TenantDataAdmin
 
 

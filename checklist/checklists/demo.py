@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
-from checklist.models import Checklist, ChecklistItem
-from checklist.services.checklists import (
+from checklist.checklists.models import Checklist, ChecklistItem
+from checklist.checklists.services import (
     checklist_adopt,
     checklist_item_update,
     checklist_template_catalogue_install,
 )
+from tenants.clock import workspace_today
 from tenants.models import Membership, Workspace
 from tenants.roles import WorkspaceRole
 from tenants.services import Actor
@@ -32,7 +31,7 @@ def demo_checklists_seed(*, workspace: Workspace, actor: Actor) -> None:
     owners = {m.role: m for m in Membership.objects.filter(workspace=workspace)}
     manager, admin = owners.get(WorkspaceRole.MANAGER), owners.get(WorkspaceRole.ADMIN)
     consultant = owners.get(WorkspaceRole.CONSULTANT)
-    today = timezone.localdate()
+    today = workspace_today(workspace)
     changes = {
         # CRM connection being set up (its rule becomes provable once the integration lands).
         "A07": {"status": "in_progress", "owner": consultant, "due_date": today + dt.timedelta(days=21),

@@ -23,15 +23,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from checklist import catalog
-from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
-from checklist.selectors import checklists as selectors
-from checklist.services import checklists as services
+from checklist.checklists import catalog, selectors, services
+from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from core.api.inputs import query_filter, validated
-from tenants.api.mixins import WorkspaceScopedViewMixin
 from core.api.pagination import CreatedCursorPagination
-from tenants.api.serializers import AuditEventOutputSerializer, StrictInputSerializer, WorkspaceRelatedField
 from core.i18n import current_language, localized
+from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.api.serializers import AuditEventOutputSerializer, StrictInputSerializer, WorkspaceRelatedField
 from tenants.models import Membership
 from tenants.roles import Perm
 

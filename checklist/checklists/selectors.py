@@ -13,9 +13,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from checklist import catalog
-from checklist.models import Checklist, ChecklistItem, ChecklistTemplate
-from checklist.rules import RuleOutcome, rule_is_provable, rules_evaluate
+from checklist.checklists import catalog
+from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate
+from checklist.checklists.verification import RuleOutcome, rule_is_provable, rules_evaluate
 from tenants.models import AuditEvent, Workspace
 
 Outcomes = Mapping[str, RuleOutcome | None]

@@ -1,4 +1,4 @@
-"""Reads of the decision matrix. Every number comes from ``checklist.scoring``; this module only gathers inputs.
+"""Reads of the decision matrix. Every number comes from ``checklist.decisions.scoring``; this module only gathers inputs.
 
 Options are keyed by their id (as a string) when handed to scoring.py, with their names and kinds passed
 alongside, so any option (not only the templates) can be scored, ranked and named.
@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from checklist import scoring
-from checklist.models import DecisionMatrix, MatrixOption
+from checklist.decisions import scoring
+from checklist.decisions.models import DecisionMatrix, MatrixOption
 
 
 @dataclass(frozen=True)

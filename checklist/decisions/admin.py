@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from checklist.models import DecisionMatrix, MatrixOption
+from checklist.decisions.models import DecisionMatrix, MatrixOption
 from tenants.admin import TenantDataAdmin
 
 

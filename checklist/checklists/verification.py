@@ -1,9 +1,9 @@
-"""Self-verifying checklist items: one evaluator per rule key of ``checklist.catalog.RULES``.
+"""Self-verifying checklist items: one evaluator per rule key of ``checklist.checklists.catalog.RULES``.
 
 An evaluator reads the workspace's own state and says whether it proves the rule, with evidence a person
 can read. Outcomes are computed when asked (on every read), never stored, so an item flips back the moment
 the state it reads changes. Evaluators register with :func:`rule_evaluator`; the modules that hold them
-(``checklist.rules.kpi``, ``.decisions``, ``.reviews``) are imported by ``ChecklistConfig.ready``.
+(``checklist.checklists.rules``, ``checklist.decisions.rules``, ``checklist.reviews.rules``) are imported by ``ChecklistConfig.ready``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from checklist.catalog import RULES
+from checklist.checklists.catalog import RULES
+from tenants.clock import workspace_today
 from tenants.models import Workspace
 
 T = TypeVar("T")
@@ -66,7 +67,7 @@ _EVALUATORS: dict[str, Evaluator] = {}
 def rule_evaluator(key: str) -> Callable[[Evaluator], Evaluator]:
     """Register the evaluator of one rule. A key outside the catalogue, or registered twice, is a bug."""
     if key not in RULES:
-        raise KeyError(f"{key!r} is not a rule of checklist.catalog.RULES")
+        raise KeyError(f"{key!r} is not a rule of checklist.checklists.catalog.RULES")
 
     def register(func: Evaluator) -> Evaluator:
         if key in _EVALUATORS:
@@ -88,9 +89,7 @@ def rules_evaluate(
 
     Must run inside ``workspace_context(workspace.id)``.
     """
-    from django.utils import timezone
-
-    context = RuleContext(workspace, as_of or timezone.localdate())
+    context = RuleContext(workspace, as_of or workspace_today(workspace))
     outcomes: dict[str, RuleOutcome | None] = {}
     for key in dict.fromkeys(keys):
         evaluator = _EVALUATORS.get(key)

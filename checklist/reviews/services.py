@@ -1,148 +1,42 @@
 """Write paths of the review cycle: cadences and their meetings, agendas, notes, action plans, the feed secret.
 
-The schedule itself (which dates a cadence's rule gives, and where a holiday moves them) is pure and lives at
-the top of this module (:func:`schedule_occurrences`), tested without the database.
+The schedule itself (which dates a cadence's rule gives, and where a holiday moves them) is pure and lives in
+``checklist.reviews.schedule``; the feed token's format in ``checklist.reviews.tokens``.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import hashlib
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
-from checklist.models import (
+from checklist.reviews.models import (
     ActionPlan,
     CalendarFeedToken,
     ReviewCadence,
     ReviewCadenceAttendee,
     ReviewMeeting,
 )
-from kpi.models import KpiNode
-from kpi.planning.calendar import is_working_day
-from tenants.context import require_workspace_id
+from checklist.reviews.schedule import Occurrence, ScheduleRule, schedule_occurrences
+from checklist.reviews.selectors import review_agenda_build
+from checklist.reviews.tokens import FEED_TOKEN_LENGTH, feed_token_hash
 from core.errors import ServiceError
 from core.i18n import localized
+from kpi.models import KpiNode
+from tenants.clock import workspace_today, workspace_zone
+from tenants.context import require_workspace_id
 from tenants.models import Membership, Workspace
 from tenants.services import Actor, audit_event_record
 
 Kind = ReviewCadence.Kind
 HolidayRule = ReviewCadence.HolidayRule
-
 DEFAULT_COUNT = {Kind.WEEKLY: 8, Kind.MONTHLY: 6, Kind.QUARTERLY: 4}
 MAX_COUNT = 52
-# How far a holiday can push a date (the year-end closure plus a weekend is the longest run): nominal dates
-# this far before the window are looked at, since their moved date may fall inside it.
-_HOLIDAY_LOOKBACK = dt.timedelta(days=14)
-_MAX_SHIFT_DAYS = 31
-
-# --- The schedule (pure) ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScheduleRule:
-    kind: str
-    start_date: dt.date
-    weekday: int | None = None
-    day_of_month: int | None = None
-    month_of_quarter: int | None = None
-    end_date: dt.date | None = None
-    holiday_rule: str = HolidayRule.NEXT_WORKING_DAY
-    fiscal_year_start_month: int = 4
-
-    @classmethod
-    def of(cls, cadence: ReviewCadence, fiscal_year_start_month: int) -> ScheduleRule:
-        return cls(
-            kind=cadence.kind,
-            start_date=cadence.start_date,
-            weekday=cadence.weekday,
-            day_of_month=cadence.day_of_month,
-            month_of_quarter=cadence.month_of_quarter,
-            end_date=cadence.end_date,
-            holiday_rule=cadence.holiday_rule,
-            fiscal_year_start_month=fiscal_year_start_month,
-        )
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    nominal: dt.date  # the date the rule gives: the meeting's identity
-    date: dt.date  # the date it is held (moved off a holiday)
-
-
-def _day_in_month(year: int, month: int, day: int) -> dt.date:
-    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
-def _nominal_dates(rule: ScheduleRule, begin: dt.date) -> Iterator[dt.date]:
-    """The rule's dates on or after ``begin`` (and the start date), in order, until the end date."""
-    begin = max(begin, rule.start_date)
-    if rule.kind == Kind.WEEKLY:
-        assert rule.weekday is not None
-        current = begin + dt.timedelta(days=(rule.weekday - begin.weekday()) % 7)
-        step = dt.timedelta(days=7)
-        while rule.end_date is None or current <= rule.end_date:
-            yield current
-            current += step
-        return
-    assert rule.day_of_month is not None
-    year, month = begin.year, begin.month
-    while True:
-        wanted = True
-        if rule.kind == Kind.QUARTERLY:
-            assert rule.month_of_quarter is not None
-            wanted = (month - rule.fiscal_year_start_month) % 3 == rule.month_of_quarter - 1
-        if wanted:
-            day = _day_in_month(year, month, rule.day_of_month)
-            if rule.end_date is not None and day > rule.end_date:
-                return
-            if day >= begin:
-                yield day
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        if year > dt.MAXYEAR - 1:
-            return
-
-
-def holiday_shift(day: dt.date, holiday_rule: str) -> dt.date:
-    """The working day a meeting on ``day`` is held: Japanese holidays, weekends and 29 Dec - 3 Jan are off."""
-    if holiday_rule == HolidayRule.KEEP:
-        return day
-    step = dt.timedelta(days=-1 if holiday_rule == HolidayRule.PREVIOUS_WORKING_DAY else 1)
-    moved = day
-    for _ in range(_MAX_SHIFT_DAYS):
-        if is_working_day(moved):
-            return moved
-        moved += step
-    return day  # no working day within a month: keep the rule's date rather than invent one
-
-
-def schedule_occurrences(
-    rule: ScheduleRule, *, from_date: dt.date, count: int, until: dt.date | None = None
-) -> list[Occurrence]:
-    """The next ``count`` meetings held on or after ``from_date`` (and any further ones up to ``until``).
-
-    When a moved meeting lands on a day that already has a meeting of the cadence (a weekly Monday
-    29 December moved past the closure to the Monday of 5 January), the two are one meeting, kept under the
-    earlier rule date.
-    """
-    found: list[Occurrence] = []
-    held: set[dt.date] = set()
-    for nominal in _nominal_dates(rule, from_date - _HOLIDAY_LOOKBACK):
-        if len(found) >= count and (until is None or nominal > until):
-            break
-        day = holiday_shift(nominal, rule.holiday_rule)
-        if day < from_date or day in held:
-            continue
-        held.add(day)
-        found.append(Occurrence(nominal=nominal, date=day))
-    return found
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -150,14 +44,6 @@ def schedule_occurrences(
 
 def _workspace() -> Workspace:
     return Workspace.objects.get(id=require_workspace_id())
-
-
-def workspace_zone(workspace: Workspace) -> ZoneInfo:
-    return ZoneInfo(workspace.time_zone or "Asia/Tokyo")
-
-
-def workspace_today(workspace: Workspace, now: dt.datetime | None = None) -> dt.date:
-    return (now or timezone.now()).astimezone(workspace_zone(workspace)).date()
 
 
 def _error(code: str, ja: str, en: str, field: str | None = None) -> ServiceError:
@@ -376,8 +262,6 @@ def review_meeting_agenda_generate(
     *, actor: Actor, meeting: ReviewMeeting, now: dt.datetime | None = None
 ) -> ReviewMeeting:
     """Take a snapshot of the agenda (KPIs behind pace, the bottleneck, action plans) onto the meeting."""
-    from checklist.selectors.reviews import review_agenda_build
-
     meeting = ReviewMeeting.objects.select_for_update().select_related("cadence").get(id=meeting.id)
     now = now or timezone.now()
     meeting.agenda = review_agenda_build(meeting=meeting, today=workspace_today(_workspace(), now))
@@ -474,16 +358,6 @@ def action_plan_update(*, actor: Actor, action_plan: ActionPlan, **changes: Any)
 
 
 # --- The calendar feed's secret ------------------------------------------------------------------
-
-# A feed token is the workspace id (32 hex) followed by 43 url-safe random characters (256 bits). The
-# workspace part lets the feed enter that workspace's context before reading (row-level security stays on);
-# the random part is the secret, of which only a SHA-256 is stored.
-FEED_WORKSPACE_CHARS = 32
-FEED_TOKEN_LENGTH = FEED_WORKSPACE_CHARS + 43
-
-
-def feed_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic

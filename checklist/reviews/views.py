@@ -1,6 +1,6 @@
 """The subscription calendar feed, outside the API: a calendar app fetches it with no session.
 
-``/calendar/<token>.ics``: the token is the workspace's feed secret (see ``checklist.services.reviews``).
+``/calendar/<token>.ics``: the token is the workspace's feed secret (see ``checklist.reviews.services``).
 An unknown, malformed, rotated or revoked token answers the same bare 404, so a probe learns nothing.
 """
 
@@ -11,9 +11,9 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from checklist.selectors.reviews import calendar_feed_workspace, calendar_meetings, review_calendar_ics
-from tenants.context import workspace_context
+from checklist.reviews.selectors import calendar_feed_workspace, calendar_meetings, review_calendar_ics
 from core.i18n import current_language
+from tenants.context import workspace_context
 
 
 @never_cache

@@ -35,22 +35,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from checklist.models import (
+from checklist.reviews import selectors, services
+from checklist.reviews.models import (
     ActionPlan,
     CalendarFeedToken,
     ReviewCadence,
     ReviewCadenceAttendee,
     ReviewMeeting,
 )
-from checklist.selectors import reviews as selectors
-from checklist.services import reviews as services
-from kpi.models import KpiNode
 from core.api.inputs import validated
-from tenants.api.mixins import WorkspaceScopedViewMixin
 from core.api.pagination import CreatedCursorPagination
 from core.api.renderers import TextDocumentRenderer
-from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from core.i18n import current_language, localized
+from kpi.models import KpiNode
+from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
+from tenants.clock import workspace_today, workspace_zone
 from tenants.models import Membership
 from tenants.roles import Perm
 
@@ -169,7 +169,7 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_moved_from_holiday(self, meeting: ReviewMeeting) -> bool:
-        zone = services.workspace_zone(meeting.workspace)
+        zone = workspace_zone(meeting.workspace)
         return meeting.starts_at.astimezone(zone).date() != meeting.occurrence_date
 
 
@@ -483,7 +483,7 @@ class ActionPlanViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def _today(self) -> dt.date:
-        return services.workspace_today(self.workspace)
+        return workspace_today(self.workspace)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

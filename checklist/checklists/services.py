@@ -16,11 +16,11 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from checklist import catalog
-from checklist.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
-from tenants.context import require_workspace_id
+from checklist.checklists import catalog
+from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from core.errors import ConflictError, ServiceError
 from core.i18n import localized
+from tenants.context import require_workspace_id
 from tenants.models import Firm, Membership, Workspace
 from tenants.services import Actor, audit_event_record
 
@@ -42,7 +42,7 @@ _http_url = URLValidator(schemes=["http", "https"])
 
 
 def checklist_template_catalogue_install() -> list[ChecklistTemplate]:
-    """Store the global templates of ``checklist.catalog`` at its version, once (idempotent, race-safe).
+    """Store the global templates of ``checklist.checklists.catalog`` at its version, once (idempotent, race-safe).
 
     A new ``CATALOG_VERSION`` adds new rows beside the old ones; rows already written are never changed.
     """

@@ -7,7 +7,7 @@
 * ``checklist/matrix-options/``: list (``?matrix=``), create, retrieve, PATCH, DELETE.
 
 Everyone with CHECKLIST_READ reads; only CHECKLIST_MANAGE (consultants, firm owners) changes anything.
-All numbers come from ``checklist.scoring`` through the selectors; views only parse and render.
+All numbers come from ``checklist.decisions.scoring`` through the selectors; views only parse and render.
 """
 
 from __future__ import annotations
@@ -34,16 +34,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from checklist import scoring
-from checklist.models import DecisionMatrix, MatrixOption
-from checklist.models.decisions import OPTION_KIND_CHOICES
-from checklist.selectors import decisions as selectors
-from checklist.services import decisions as services
+from checklist.decisions import scoring, selectors, services
+from checklist.decisions.models import OPTION_KIND_CHOICES, DecisionMatrix, MatrixOption
 from core.api.inputs import document_language, query_filter, validated
-from tenants.api.mixins import WorkspaceScopedViewMixin
-from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from core.errors import ServiceError
 from core.i18n import localized
+from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from tenants.roles import Perm
 
 TEMPLATE_KEYS = [o.key for o in scoring.DEFAULT_OPTIONS]
@@ -140,7 +137,7 @@ class MatrixCreateInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
     templates = serializers.ListField(
         child=TemplateKeyField(), required=False, default=list, max_length=20,
-        help_text="Option templates of checklist.scoring to pre-fill (scores and rationales to edit).",
+        help_text="Option templates of checklist.decisions.scoring to pre-fill (scores and rationales to edit).",
     )  # fmt: skip
     weights = serializers.DictField(required=False, default=dict, help_text=_WEIGHTS_HELP)
 
