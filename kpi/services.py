@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.changes import fields_apply
 from core.errors import ServiceError
 from core.i18n import current_language, localized
 from kpi.catalog import BASE_METRICS
@@ -227,15 +228,7 @@ def node_create(*, actor: Actor, plan: KpiPlan, kind: str, **fields: Any) -> Kpi
 def node_update(*, actor: Actor, node: KpiNode, **changes: Any) -> KpiNode:
     plan = _locked_plan(node.plan)
     node = KpiNode.objects.select_related("parent").get(id=node.id)
-    diff = {}
-    for field, value in changes.items():
-        old = getattr(node, field)
-        if old != value:
-            diff[field] = {
-                "from": str(old) if old is not None else None,
-                "to": str(value) if value is not None else None,
-            }
-            setattr(node, field, value)
+    diff = fields_apply(node, changes)
     if not diff:
         return node
     if "key" in diff and KpiNode.objects.filter(plan=plan, key=node.key).exclude(id=node.id).exists():

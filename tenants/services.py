@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import fields_apply
 from core.errors import ConflictError, ServiceError
 from tenants.access import Principal
 from tenants.context import workspace_context
@@ -91,22 +91,12 @@ def workspace_create(*, firm: Firm, name: str, slug: str, actor: Actor, **settin
     return workspace
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-safe copy of a setting for the audit trail."""
-    return str(value) if isinstance(value, Decimal) else value
-
-
 @transaction.atomic
 def workspace_settings_update(*, workspace: Workspace, actor: Actor, **changes: Any) -> Workspace:
     unknown = set(changes) - set(WORKSPACE_SETTING_FIELDS)
     if unknown:
         raise ServiceError("unknown_setting", _("Unknown setting: %(name)s") % {"name": sorted(unknown)[0]})
-    diff = {}
-    for field, value in changes.items():
-        old = getattr(workspace, field)
-        if old != value:
-            diff[field] = {"from": _plain(old), "to": _plain(value)}
-            setattr(workspace, field, value)
+    diff = fields_apply(workspace, changes)
     if not diff:
         return workspace
     if not 0 < workspace.pace_behind_threshold < workspace.pace_at_risk_threshold <= 1:

@@ -7,7 +7,6 @@ workspace adopted is ever rewritten.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,10 +17,11 @@ from django.db.models import Max
 
 from checklist.checklists import catalog
 from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
+from core.changes import fields_apply
 from core.errors import ConflictError, ServiceError
 from core.i18n import localized
 from tenants.context import require_workspace_id
-from tenants.models import Firm, Membership, Workspace
+from tenants.models import Firm, Workspace
 from tenants.services import Actor, audit_event_record
 
 MAX_TEMPLATE_ITEMS = 100
@@ -322,14 +322,6 @@ def _links_clean(links: Any) -> list[str]:
     return cleaned
 
 
-def _as_audit(value: Any) -> Any:
-    if isinstance(value, Membership):
-        return str(value.id)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 @transaction.atomic
 def checklist_item_update(*, actor: Actor, item: ChecklistItem, **changes: Any) -> ChecklistItem:
     """Change an item's status, owner, due date or evidence; one audit event with the before/after of each field.
@@ -384,12 +376,7 @@ def checklist_item_update(*, actor: Actor, item: ChecklistItem, **changes: Any) 
         )
     elif item.not_applicable_reason:
         changes["not_applicable_reason"] = ""  # leaving not applicable: the old reason goes, in the history
-    diff: dict[str, Any] = {}
-    for field, value in changes.items():
-        old = getattr(item, field)
-        if old != value:
-            diff[field] = {"from": _as_audit(old), "to": _as_audit(value)}
-            setattr(item, field, value)
+    diff = fields_apply(item, changes)
     if not diff:
         return item
     item.save()

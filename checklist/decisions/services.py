@@ -24,6 +24,7 @@ from django.utils import timezone
 from checklist.decisions import scoring
 from checklist.decisions.models import DecisionMatrix, MatrixOption
 from checklist.decisions.selectors import matrix_evaluate, matrix_weights
+from core.changes import fields_apply
 from core.errors import ConflictError, ServiceError
 from core.i18n import current_language, localized
 from tenants.context import require_workspace_id
@@ -532,11 +533,8 @@ def decision_update(
                 "このマトリクスには最終判断が記録されていません。", "No decision is recorded on this matrix."
             ),
         )
-    diff: dict[str, Any] = {}
-    for field, value in (("requirements", requirements), ("development_plan", development_plan)):
-        if value is not None and value != getattr(fresh, field):
-            diff[field] = {"from": getattr(fresh, field), "to": value}
-            setattr(fresh, field, value)
+    given = {"requirements": requirements, "development_plan": development_plan}
+    diff = fields_apply(fresh, {field: value for field, value in given.items() if value is not None})
     if diff:
         fresh.save()
         audit_event_record(

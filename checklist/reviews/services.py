@@ -25,6 +25,7 @@ from checklist.reviews.models import (
 from checklist.reviews.schedule import Occurrence, ScheduleRule, schedule_occurrences
 from checklist.reviews.selectors import review_agenda_build
 from checklist.reviews.tokens import FEED_TOKEN_LENGTH, feed_token_hash
+from core.changes import audit_value, fields_apply
 from core.errors import ServiceError
 from core.i18n import localized
 from kpi.models import KpiNode
@@ -48,14 +49,6 @@ def _workspace() -> Workspace:
 
 def _error(code: str, ja: str, en: str, field: str | None = None) -> ServiceError:
     return ServiceError(code, localized(ja, en), field=field)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.time, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return str(value.pk)
-    return value
 
 
 # --- Cadences --------------------------------------------------------------------------------
@@ -130,7 +123,7 @@ def review_cadence_create(
     audit_event_record(
         actor=actor, action="checklist.review_cadence.created", target_type="review_cadence",
         target_id=cadence.id,
-        changes={**{f: _plain(getattr(cadence, f)) for f in ("kind", *CADENCE_FIELDS)}, "attendees": attendee_ids},
+        changes={**{f: audit_value(getattr(cadence, f)) for f in ("kind", *CADENCE_FIELDS)}, "attendees": attendee_ids},
     )  # fmt: skip
     review_meetings_generate(actor=actor, cadence=cadence, count=generate_count, now=now)
     return cadence
@@ -147,12 +140,7 @@ def review_cadence_update(
         raise _error("unknown_field", "変更できない項目です。", "This field cannot be changed.",
                      field=sorted(unknown)[0])  # fmt: skip
     cadence = ReviewCadence.objects.select_for_update().get(id=cadence.id)
-    diff: dict[str, Any] = {}
-    for field, value in changes.items():
-        old = getattr(cadence, field)
-        if old != value:
-            diff[field] = {"from": _plain(old), "to": _plain(value)}
-            setattr(cadence, field, value)
+    diff = fields_apply(cadence, changes)
     _cadence_check(cadence)
     if attendees is not None:
         before = sorted(
@@ -329,7 +317,7 @@ def action_plan_create(
         plan.closed_at = timezone.now()
     plan.save()
     audit_event_record(actor=actor, action="checklist.action_plan.created", target_type="action_plan",
-                       target_id=plan.id, changes={f: _plain(getattr(plan, f)) for f in ACTION_PLAN_FIELDS})  # fmt: skip
+                       target_id=plan.id, changes={f: audit_value(getattr(plan, f)) for f in ACTION_PLAN_FIELDS})  # fmt: skip
     return plan
 
 
@@ -340,12 +328,7 @@ def action_plan_update(*, actor: Actor, action_plan: ActionPlan, **changes: Any)
         raise _error("unknown_field", "変更できない項目です。", "This field cannot be changed.",
                      field=sorted(unknown)[0])  # fmt: skip
     plan = ActionPlan.objects.select_for_update().get(id=action_plan.id)
-    diff = {}
-    for field, value in changes.items():
-        old = getattr(plan, field)
-        if old != value:
-            diff[field] = {"from": _plain(old), "to": _plain(value)}
-            setattr(plan, field, value)
+    diff = fields_apply(plan, changes)
     if not diff:
         return plan
     _action_plan_check(plan, kpi_node_required="kpi_node" in diff)
