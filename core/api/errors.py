@@ -1,6 +1,9 @@
 """One error format for every 4xx (and the rare 5xx) the API returns.
 
-{"error": {"code": "invalid", "message": "...", "fields": {"email": ["..."]}}}
+{"error": {"code": "invalid", "params": {}, "message": "...", "fields": {"email": ["..."]}}}
+
+``code`` and ``params`` are for machines (a partner acts on the code); ``message`` is the code's text in the
+request's language (``core.messages``).
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from rest_framework.views import exception_handler, set_rollback
 from core.errors import HiddenScopeError, ServiceError
 
 
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+def error_body(
+    code: str, message: str, fields: dict[str, Any] | None = None, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {"error": {"code": code, "params": params or {}, "message": message, "fields": fields or {}}}
 
 
 def _first_code(detail: Any) -> str:
@@ -35,8 +40,11 @@ def _first_code(detail: Any) -> str:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ServiceError):
         set_rollback()
-        fields = {exc.field: [str(exc.message)]} if exc.field else {}
-        return Response(error_body(exc.code, str(exc.message), fields), status=exc.status_code)
+        error = exc.as_json()
+        fields = {exc.field: [error["message"]]} if exc.field else {}
+        return Response(
+            error_body(exc.code, error["message"], fields, error["params"]), status=exc.status_code
+        )
     if isinstance(exc, IntegrityError):
         # A uniqueness check passed, then a concurrent request took the value before our insert: the
         # database's constraint has the last word. The request's transaction rolls back.

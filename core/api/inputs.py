@@ -14,7 +14,8 @@ from uuid import UUID
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from core.i18n import current_language, localized
+from core.i18n import current_language
+from core.messages import message_render
 
 
 def validated(
@@ -45,22 +46,17 @@ def query_filter(
         if value is None:
             continue
         if "\x00" in value:
-            raise ValidationError(
-                {name: [localized("使用できない文字が含まれています。", "Contains a forbidden character.")]}
-            )
+            raise ValidationError({name: [message_render("input.forbidden_character")]})
         if name in uuid:
             try:
                 value = str(UUID(value))
             except ValueError as exc:
-                raise ValidationError(
-                    {name: [localized("IDの形式が正しくありません。", "Not a valid id.")]}
-                ) from exc
+                raise ValidationError({name: [message_render("input.invalid_id")]}) from exc
             queryset = queryset.filter(**{f"{name}_id": value})
             continue
         allowed = list(choices.get(name, ()))
         if name in choices and value not in allowed:
-            message = localized("不明な値です。", "Unknown value.") + f" ({', '.join(allowed)})"
-            raise ValidationError({name: [message]})
+            raise ValidationError({name: [message_render("input.unknown_choice", {"allowed": allowed})]})
         queryset = queryset.filter(**{lookups.get(name, name): value})
     return queryset
 

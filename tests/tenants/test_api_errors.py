@@ -18,7 +18,7 @@ def _assert_error(response: Any, status: int, code: str | None = None) -> dict[s
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     error = response.json()["error"]
-    assert set(error) == {"code", "message", "fields"}
+    assert set(error) == {"code", "params", "message", "fields"}
     assert error["message"]
     if code:
         assert error["code"] == code
