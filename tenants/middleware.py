@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -14,8 +15,9 @@ SUPPORTED = {code for code, _name in settings.LANGUAGES}
 class LanguageMiddleware:
     """The language is the person's choice (language cookie, then profile), else Japanese.
 
-    Web pages ignore the browser's Accept-Language on purpose: the product is Japanese first. API
-    clients may ask for English with Accept-Language, as machine clients state what they parse.
+    Web pages ignore the browser's Accept-Language on purpose: the product is Japanese first. An API
+    request's Accept-Language wins over the cookie, since machine clients state what they parse (a person
+    signed in with Japanese pages can still read the API in English).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,10 +34,25 @@ class LanguageMiddleware:
         return response
 
     def _choose(self, request: HttpRequest) -> str:
+        if request.path.startswith("/api/"):
+            header = _accepted_language(request.headers.get("Accept-Language", ""))
+            if header:
+                return header
         cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if cookie in SUPPORTED:
             return cookie
-        if request.path.startswith("/api/"):
-            header = translation.get_language_from_request(request)
-            return header if header in SUPPORTED else settings.LANGUAGE_CODE
         return settings.LANGUAGE_CODE
+
+
+def _accepted_language(header: str) -> str | None:
+    """The supported language the Accept-Language header prefers most (``en-US`` counts as ``en``)."""
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            continue
+        try:
+            variant = translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+        if variant in SUPPORTED:
+            return variant
+    return None

@@ -93,3 +93,19 @@ def test_compiled_catalogues_match_their_sources(language: str) -> None:
     assert compiled == source
     if language == "ja":
         assert not polib.pofile(str(base) + ".po").untranslated_entries()
+
+
+def test_api_accept_language_wins_over_the_login_cookie(world: Any) -> None:
+    """Signing in sets the person's language cookie (Japanese); an API client asking for English gets it."""
+    client = Client()
+    login = client.post("/accounts/login/", {"username": world.a.users["admin"].email, "password": PASSWORD})
+    assert login.status_code == 302 and client.cookies["django_language"].value == "ja"
+    url = f"/api/v1/workspaces/{world.a.workspace.id}/memberships/"
+    body = {"email": "not-an-email", "role": "manager"}
+    english = client.post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    japanese = client.post(url, body, content_type="application/json")
+    assert english.status_code == japanese.status_code == 400
+    assert english.json()["error"]["message"] == "The request has invalid fields."
+    assert japanese.json()["error"]["message"] != english.json()["error"]["message"]
+    unsupported = client.post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert unsupported.json()["error"]["message"] == japanese.json()["error"]["message"]
