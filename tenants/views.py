@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from core.api.errors import json_not_found, json_server_error
+from core.api.errors import json_error, json_not_found, json_server_error
 from tenants.access import principal_for_user, workspaces_visible_to
 
 
@@ -26,6 +29,21 @@ class LoginView(auth_views.LoginView):
             response.set_cookie("django_language", user.language, samesite="Lax")
             translation.activate(user.language)
         return response
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """django-axes: too many failed sign-ins for this account or address. Same page, plainly said."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "Too many failed sign-in attempts. For your security, signing in is locked for %(minutes)s minutes. "
+        "If you need access sooner, ask your administrator to unlock it."
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        return json_error(request, "locked_out", message, status=429)
+    form = AuthenticationForm(request)
+    return render(request, "registration/login.html", {"form": form, "locked_out": message}, status=429)
 
 
 @login_required

@@ -78,6 +78,11 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def json_error(request: HttpRequest, code: str, message: str, *, status: int) -> JsonResponse:
+    """The error format outside DRF views (Django's handlers, middleware)."""
+    return JsonResponse(error_body(code, message), status=status)
+
+
 def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse(error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)
 

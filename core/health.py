@@ -1,0 +1,49 @@
+"""``/healthz`` for load balancers and compose health checks: the database and Redis answer, or 503.
+
+It names what failed and nothing else (no hosts, versions or secrets), needs no sign-in and is cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("health check: database unreachable")
+        return False
+
+
+def _redis_state() -> str:
+    if not settings.REDIS_URL:
+        return "not_configured"  # the embedded default: tasks inline, per-process cache
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        return "ok" if client.ping() else "error"
+    except redis.RedisError:
+        logger.exception("health check: redis unreachable")
+        return "error"
+
+
+@transaction.non_atomic_requests
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": "ok" if _database_ok() else "error", "redis": _redis_state()}
+    healthy = all(state != "error" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
