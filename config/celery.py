@@ -4,7 +4,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Production unless told otherwise: an image started on its own must never run with DEBUG and the
+# published development key (manage.py and the Makefile's demo choose the local settings).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("ikkan")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.health import healthz
 from tenants import views as web
 from tenants.api.docs import ApiDocsView, ApiSchemaView
 
@@ -25,11 +24,11 @@ urlpatterns = [
     path("calendar/", include("checklist.reviews.views")),
     path("api/schema/", ApiSchemaView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
-    path("healthz", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)
 
+handler400 = "tenants.views.bad_request"
 handler404 = "tenants.views.not_found"
 handler500 = "tenants.views.server_error"

@@ -6,11 +6,12 @@ It names what failed and nothing else (no hosts, versions or secrets), needs no 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
 from django.db import connection, transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -47,3 +48,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+class HealthCheckMiddleware:
+    """Answers ``/healthz`` first, before host validation and the HTTPS redirect: a load balancer or a
+    container health check calls it by IP over plain HTTP."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

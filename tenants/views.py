@@ -8,12 +8,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.api.errors import json_error, json_not_found, json_server_error
+from core.api.errors import json_bad_request, json_error, json_not_found, json_server_error
 from tenants.access import principal_for_user, workspaces_visible_to
 
 
@@ -56,6 +56,13 @@ def home(request: HttpRequest) -> HttpResponse:
             {"workspace": workspace, "role": principal.role.label if principal and principal.role else None}
         )
     return render(request, "tenants/home.html", {"rows": rows})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a bad host): the error format for the API."""
+    if request.path.startswith("/api/"):
+        return json_bad_request(request, exception)
+    return HttpResponseBadRequest(_("Bad request."))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

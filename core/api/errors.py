@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -21,6 +22,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler, set_rollback
 
 from core.errors import HiddenScopeError, ServiceError
+from core.messages import message_render
 
 
 def error_body(
@@ -95,4 +97,7 @@ def json_server_error(request: HttpRequest) -> JsonResponse:
 
 
 def json_bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    if isinstance(exception, RequestDataTooBig):
+        body = error_body("body_too_large", message_render("input.body_too_large"))
+        return JsonResponse(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return JsonResponse(error_body("bad_request", _("Bad request.")), status=status.HTTP_400_BAD_REQUEST)

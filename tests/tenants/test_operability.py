@@ -46,11 +46,40 @@ def test_healthz_answers_503_when_redis_is_unreachable() -> None:
 
 
 @pytest.mark.django_db
+@override_settings(ALLOWED_HOSTS=["ikkan.example.jp"], SECURE_SSL_REDIRECT=True)
+def test_healthz_answers_by_ip_over_plain_http() -> None:
+    """A load balancer calls it by address without TLS: no DisallowedHost, no redirect."""
+    response = Client().get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert Client().get("/accounts/login/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+
+
+def test_the_wsgi_entry_point_defaults_to_production_settings() -> None:
+    """Started on its own (no settings module, no secrets), the image refuses to run rather than run with
+    DEBUG and the published development key."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
+    done = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=settings.BASE_DIR,
+    )
+    assert done.returncode != 0 and "SECRET_KEY must be set" in done.stderr
+
+
+@pytest.mark.django_db
 def test_every_response_carries_a_request_id_and_a_sane_given_one_is_kept() -> None:
-    made = Client().get("/healthz")[HEADER]
-    assert len(made) == 32 and made != Client().get("/healthz")[HEADER]
-    assert Client().get("/healthz", HTTP_X_REQUEST_ID="lb-1234-abcd")[HEADER] == "lb-1234-abcd"
-    hostile = Client().get("/healthz", HTTP_X_REQUEST_ID="x\r\nSet-Cookie: a=b")[HEADER]
+    page = "/accounts/login/"
+    made = Client().get(page)[HEADER]
+    assert len(made) == 32 and made != Client().get(page)[HEADER]
+    assert Client().get(page, HTTP_X_REQUEST_ID="lb-1234-abcd")[HEADER] == "lb-1234-abcd"
+    hostile = Client().get(page, HTTP_X_REQUEST_ID="x\r\nSet-Cookie: a=b")[HEADER]
     assert hostile != "x\r\nSet-Cookie: a=b" and len(hostile) == 32
 
 
