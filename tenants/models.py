@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
@@ -166,6 +167,10 @@ class Membership(BaseModel):
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
     )
+    # An invitation is pending until the person first signs in after it. Until then the workspace sees the
+    # name the inviter typed, never the account's own (which another workspace may have set).
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, default=timezone.now)
+    invited_name = models.CharField(_("name given at invitation"), max_length=150, blank=True, default="")
 
     class Meta:
         verbose_name = _("membership")
@@ -180,6 +185,15 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.workspace} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None
+
+    @property
+    def display_name(self) -> str:
+        """The name this workspace may show: the inviter's until the invitation is accepted."""
+        return self.invited_name if self.is_pending else self.user.full_name
 
 
 class WorkspaceApiKeyManager(BaseAPIKeyManager):

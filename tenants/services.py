@@ -156,8 +156,14 @@ def membership_invite(
     elif Membership.objects.filter(workspace=workspace, user=user).exists():
         raise ConflictError("already_member", _("This person is already a member."), field="email")
     actor = Actor.of(principal)
+    # Answered the same whoever the address belongs to: pending, with the name the inviter gave.
     membership = Membership.objects.create(
-        workspace=workspace, user=user, role=role, invited_by=principal.user
+        workspace=workspace,
+        user=user,
+        role=role,
+        invited_by=principal.user,
+        accepted_at=None,
+        invited_name=full_name,
     )
     _audit_in(
         workspace.id,
@@ -300,3 +306,8 @@ def firm_user_create(
     return User.objects.create_user(
         email=email, password=password, full_name=full_name, firm=firm, firm_role=role, is_staff=True
     )
+
+
+def memberships_accept(*, user: User) -> int:
+    """The person signed in: every invitation of theirs still pending is accepted now."""
+    return Membership.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=timezone.now())

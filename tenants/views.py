@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.api.errors import json_bad_request, json_error, json_not_found, json_server_error
+from tenants import services
 from tenants.access import principal_for_user, workspaces_visible_to
 
 
@@ -23,8 +24,9 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        # The person's saved language follows them to every device.
         user = form.get_user()
+        services.memberships_accept(user=user)
+        # The person's saved language follows them to every device.
         if user.language:
             response.set_cookie("django_language", user.language, samesite="Lax")
             translation.activate(user.language)

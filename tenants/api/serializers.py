@@ -89,20 +89,18 @@ class WorkspaceSettingsInputSerializer(StrictInputSerializer):
 
 class MembershipOutputSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    full_name = serializers.CharField(source="display_name", read_only=True)
     user_id = serializers.UUIDField(source="user.id", read_only=True)
     role = RoleField(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
-    pending = serializers.SerializerMethodField()
+    pending = serializers.BooleanField(
+        source="is_pending", read_only=True, help_text="True until the invited person first signs in."
+    )
 
     class Meta:
         model = Membership
         fields = ("id", "user_id", "email", "full_name", "role", "role_label", "pending", "created_at")
         read_only_fields = fields
-
-    def get_pending(self, membership: Membership) -> bool:
-        """True until the invited person has chosen a password."""
-        return not membership.user.has_usable_password()
 
 
 class MembershipInviteInputSerializer(StrictInputSerializer):

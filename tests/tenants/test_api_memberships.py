@@ -63,7 +63,41 @@ def test_invite_existing_person_links_account(world: World, client_as: Any) -> N
     )
     assert response.status_code == 201
     assert Membership.objects.get(workspace=world.a.workspace, user=existing).role == WorkspaceRole.VIEWER
-    assert response.json()["pending"] is False
+    assert response.json()["pending"] is True
+
+
+def test_an_invitation_answers_the_same_whoever_the_address_belongs_to(world: World, client_as: Any) -> None:
+    """Neither the name another workspace knows the person by nor whether they have a password leaks."""
+    UserFactory(email="known-elsewhere@example.jp", full_name="別ワークスペースでの氏名")
+    client = client_as("admin")
+    answers = [
+        client.post(
+            url(world), {"email": email, "role": "viewer", "full_name": "招待 太郎"}, format="json"
+        ).json()
+        for email in ("known-elsewhere@example.jp", "brand-new@example.jp")
+    ]
+    shapes = [
+        {k: v for k, v in a.items() if k not in ("id", "user_id", "email", "created_at")} for a in answers
+    ]
+    assert shapes[0] == shapes[1] == {"role": "viewer", "role_label": shapes[0]["role_label"],
+                                      "full_name": "招待 太郎", "pending": True}  # fmt: skip
+    listed = {m["email"]: m for m in client.get(url(world)).json()["results"]}
+    assert listed["known-elsewhere@example.jp"]["full_name"] == "招待 太郎"
+    assert "別ワークスペースでの氏名" not in client.get(url(world)).content.decode()
+
+
+def test_signing_in_accepts_the_invitation(world: World, client_as: Any) -> None:
+    from django.test import Client
+
+    from tests.factories.tenants import PASSWORD
+
+    person = UserFactory(email="accepts@example.jp", full_name="承諾 花子")
+    client_as("admin").post(url(world), {"email": person.email, "role": "viewer"}, format="json")
+    membership = Membership.objects.get(workspace=world.a.workspace, user=person)
+    assert membership.is_pending and membership.display_name == ""
+    Client().post("/accounts/login/", {"username": person.email, "password": PASSWORD})
+    membership.refresh_from_db()
+    assert not membership.is_pending and membership.display_name == "承諾 花子"
 
 
 def test_inviting_a_member_twice_is_a_conflict(world: World, client_as: Any) -> None:
