@@ -23,7 +23,6 @@ from rest_framework.response import Response
 
 from tenants.access import Principal, workspace_get_visible
 from tenants.context import WorkspaceScopeError, workspace_context_enter, workspace_context_exit
-from tenants.db import WorkspaceScopedModel
 from tenants.models import Workspace, WorkspaceApiKey
 from tenants.roles import Perm
 from tenants.services import Actor, api_key_touch
@@ -46,11 +45,19 @@ class WorkspaceScopedViewMixin:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        overridden = [name for name in PROTECTED_METHODS if name in cls.__dict__]
-        if overridden:
-            raise TypeError(f"{cls.__name__} must not override {', '.join(overridden)}: tenancy lives there.")
-        if "queryset" in cls.__dict__:
-            raise TypeError(f"{cls.__name__}: set `model` and `scope_queryset`, not `queryset`.")
+        # Every class that comes before this mixin in the MRO (the view and any mixin in front of it) could
+        # shadow the methods that hold the tenancy; the ones after it are DRF's own, which this mixin wraps.
+        for klass in cls.__mro__:
+            if klass is WorkspaceScopedViewMixin:
+                break
+            overridden = [name for name in PROTECTED_METHODS if name in klass.__dict__]
+            if overridden:
+                raise TypeError(
+                    f"{cls.__name__} must not override {', '.join(overridden)} (in {klass.__name__}): "
+                    "tenancy lives there."
+                )
+            if "queryset" in klass.__dict__:
+                raise TypeError(f"{cls.__name__}: set `model` and `scope_queryset`, not `queryset`.")
 
     # --- resolution ----------------------------------------------------------------------
 
@@ -93,20 +100,25 @@ class WorkspaceScopedViewMixin:
     # --- querysets -----------------------------------------------------------------------
 
     def scope_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        """Hook for select_related, annotations and filters; the workspace filter is applied anyway."""
+        """Hook for select_related, annotations and filters. It runs first; the workspace filter is applied
+        to whatever it returns, so no hook can widen the scope."""
         return queryset
 
     def get_queryset(self) -> models.QuerySet:
         model = self.model
         assert model is not None, f"{type(self).__name__} needs a `model`."
-        manager = model.all_workspaces if issubclass(model, WorkspaceScopedModel) else model._default_manager
+        # The fail-closed manager: outside the tenant context it raises rather than read every workspace.
+        manager = model.objects  # type: ignore[attr-defined]
         if getattr(self, "swagger_fake_view", False):  # schema generation has no workspace
             return manager.none()
+        scoped = self.scope_queryset(manager.all())
+        if scoped.model is not model:
+            raise TypeError(f"{type(self).__name__}.scope_queryset must return {model.__name__} rows.")
         if getattr(model, "firm_scoped", False):
             # Reference rows of the control plane (e.g. checklist templates): the global ones and the
             # workspace's own firm's, through the model's one definition of that rule.
-            return self.scope_queryset(manager.visible_to_firms([self.workspace.firm_id]))
-        return self.scope_queryset(manager.filter(workspace_id=self.workspace.id))
+            return scoped.visible_to_firms([self.workspace.firm_id])
+        return scoped.filter(workspace_id=self.workspace.id)
 
     def get_object(self) -> Any:
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]

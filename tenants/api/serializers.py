@@ -176,8 +176,7 @@ class WorkspaceRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> Any:
         workspace = self.context["view"].workspace
-        manager = getattr(self.model, "all_workspaces", self.model._default_manager)
-        return manager.filter(workspace_id=workspace.id)
+        return self.model.objects.filter(workspace_id=workspace.id)
 
 
 class WorkspaceRelatedFieldSchema(OpenApiSerializerFieldExtension):
