@@ -193,6 +193,29 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"principal": os.environ.get("API_THROTTLE_RATE", "1200/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Unique constraints a concurrent request can win after our service checked the value was free: an
+# IntegrityError on one of these answers 409 conflict (retry); any other is a bug and answers 500.
+API_CONFLICT_CONSTRAINTS = frozenset(
+    {
+        "tenants_user_email_lower_uniq",
+        "tenants_workspace_firm_slug_uniq",
+        "tenants_membership_workspace_user_uniq",
+        "kpi_metric_workspace_key_uniq",
+        "kpi_kpiplan_workspace_fy_version_uniq",
+        "kpi_kpiplan_workspace_fy_one_active_uniq",
+        "kpi_kpinode_workspace_plan_key_uniq",
+        "kpi_kpinode_workspace_plan_one_kgi_uniq",
+        "kpi_kpitarget_workspace_node_period_uniq",
+        "checklist_template_global_key_ver_uniq",
+        "checklist_template_firm_key_ver_uniq",
+        "checklist_checklist_ws_template_uniq",
+        "checklist_matrix_workspace_name_uniq",
+        "checklist_matrixoption_ws_name_uniq",
+        "checklist_attendee_ws_cadence_member_uniq",
+        "checklist_reviewmeeting_ws_cadence_date_uniq",
+        "checklist_calfeed_ws_one_active_uniq",
+    }
+)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ikkan API",
     "DESCRIPTION": (

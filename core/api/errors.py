@@ -8,6 +8,7 @@ request's language (``core.messages``).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -21,8 +22,11 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler, set_rollback
 
+from core.api.conflicts import is_lost_race
 from core.errors import HiddenScopeError, ServiceError
 from core.messages import message_render
+
+logger = logging.getLogger(__name__)
 
 
 def error_body(
@@ -48,11 +52,16 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             error_body(exc.code, error["message"], fields, error["params"]), status=exc.status_code
         )
     if isinstance(exc, IntegrityError):
-        # A uniqueness check passed, then a concurrent request took the value before our insert: the
-        # database's constraint has the last word. The request's transaction rolls back.
         set_rollback()
-        message = _("The data changed at the same time as your request. Reload and try again.")
-        return Response(error_body("conflict", message), status=status.HTTP_409_CONFLICT)
+        if is_lost_race(exc):
+            # A uniqueness check passed, then a concurrent request took the value before our insert: the
+            # database's constraint has the last word. The request's transaction rolls back.
+            message = _("The data changed at the same time as your request. Reload and try again.")
+            return Response(error_body("conflict", message), status=status.HTTP_409_CONFLICT)
+        # Any other broken constraint is our bug, never the caller's: logged, and a 500 in the one format.
+        logger.error("integrity error answered 500", exc_info=exc)
+        body = error_body("server_error", _("Something went wrong on our side."))
+        return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, HiddenScopeError):
