@@ -8,6 +8,8 @@ class ChecklistConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from checklist import receivers  # noqa: F401  (answers the control plane's membership signal)
+
         # Registers the rule evaluators of the self-verifying items.
         from checklist.checklists import rules as checklists_rules  # noqa: F401
         from checklist.decisions import rules as decisions_rules  # noqa: F401

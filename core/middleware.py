@@ -4,11 +4,11 @@ with NUL; a key prefix or filter carrying one ended in a 500)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import unquote
+from urllib.parse import parse_qsl
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
-from core.api.errors import json_error
+from core.api.errors import error_body
 from core.messages import message_render
 
 
@@ -17,10 +17,17 @@ class ForbiddenCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = unquote(request.META.get("QUERY_STRING", ""), errors="replace")
-        if "\x00" in request.path or "\x00" in query:
-            message = message_render("input.bad_path")
-            if request.path.startswith("/api/"):
-                return json_error(request, "bad_request", message, status=400)
-            return HttpResponseBadRequest(message)
+        if "\x00" in request.path:
+            return self._refuse(request, "bad_request", message_render("input.bad_path"), {})
+        query = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True, errors="replace")
+        named = sorted({name for name, value in query if "\x00" in name or "\x00" in value})
+        if named:
+            message = message_render("input.forbidden_character")
+            return self._refuse(request, "forbidden_character", message, {n: [message] for n in named})
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, code: str, message: str, fields: dict[str, list[str]]) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse(error_body(code, message, fields), status=400)
+        return HttpResponseBadRequest(message)

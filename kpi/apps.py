@@ -6,3 +6,6 @@ class KpiConfig(AppConfig):
     name = "kpi"
     verbose_name = _("KPI design")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kpi import receivers  # noqa: F401  (answers the control plane's membership signal)

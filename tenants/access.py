@@ -44,7 +44,7 @@ def workspaces_visible_to(user: User) -> QuerySet[Workspace]:
     """A firm owner sees every workspace of the firm; everyone else those they are a member of."""
     if not user.is_authenticated or not user.is_active:
         return Workspace.objects.none()
-    condition = Q(memberships__user=user)
+    condition = Q(memberships__user=user, memberships__deactivated_at__isnull=True)
     if user.firm_id is not None and user.firm_role == FirmRole.OWNER:
         condition |= Q(firm_id=user.firm_id)
     return Workspace.objects.filter(condition).distinct()

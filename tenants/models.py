@@ -154,8 +154,24 @@ class Workspace(BaseModel):
         return self.name
 
 
+class ActiveMembershipManager(models.Manager):
+    """Memberships in force. A removed member's row stays (deactivated) so their history keeps its name."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deactivated_at__isnull=True)
+
+
 class Membership(BaseModel):
-    """A user's role in one workspace; a consultant's assignment is a membership with that role."""
+    """A user's role in one workspace; a consultant's assignment is a membership with that role.
+
+    Removing a member deactivates the membership (as Salesforce and HubSpot deactivate users): access ends
+    at once, forward-looking responsibilities are released, and the history they made stays attributed.
+    ``objects`` sees active memberships only; ``all_memberships`` (also the base manager, so an actual's
+    owner still resolves) sees every one.
+    """
+
+    objects = ActiveMembershipManager()
+    all_memberships = models.Manager()
 
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("workspace")
@@ -171,10 +187,12 @@ class Membership(BaseModel):
     # name the inviter typed, never the account's own (which another workspace may have set).
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, default=timezone.now)
     invited_name = models.CharField(_("name given at invitation"), max_length=150, blank=True, default="")
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        base_manager_name = "all_memberships"
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "user"], name="tenants_membership_workspace_user_uniq"

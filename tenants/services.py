@@ -16,6 +16,7 @@ from tenants.access import Principal
 from tenants.context import workspace_context
 from tenants.models import AuditEvent, Firm, Membership, User, Workspace, WorkspaceApiKey
 from tenants.roles import CLIENT_ROLES, FirmRole, Perm, Scope, WorkspaceRole
+from tenants.signals import membership_deactivated
 from tenants.tasks import invitation_send_task
 
 
@@ -155,16 +156,14 @@ def membership_invite(
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
     elif Membership.objects.filter(workspace=workspace, user=user).exists():
         raise ConflictError("already_member", _("This person is already a member."), field="email")
+    former = Membership.all_memberships.filter(workspace=workspace, user=user).first() if user else None
     actor = Actor.of(principal)
-    # Answered the same whoever the address belongs to: pending, with the name the inviter gave.
-    membership = Membership.objects.create(
-        workspace=workspace,
-        user=user,
-        role=role,
-        invited_by=principal.user,
-        accepted_at=None,
-        invited_name=full_name,
-    )
+    # Answered the same whoever the address belongs to: pending, with the name the inviter gave. A former
+    # member is invited back on their old membership, so their history and their return are one person.
+    membership = former or Membership(workspace=workspace, user=user)
+    membership.role, membership.invited_by, membership.invited_name = role, principal.user, full_name
+    membership.accepted_at = membership.deactivated_at = None
+    membership.save()
     _audit_in(
         workspace.id,
         actor=actor,
@@ -217,10 +216,15 @@ def membership_role_change(
 
 
 @transaction.atomic
-def membership_remove(*, principal: Principal, membership: Membership) -> None:
+def membership_deactivate(*, principal: Principal, membership: Membership) -> Membership:
+    """Remove someone from the workspace: their access ends now; their actuals, decisions and audit trail
+    keep their name. What they were responsible for from now on (KPIs, open items and action plans,
+    meetings, the calendar secret they issued) is released by each app, for the admin to hand over."""
     membership = Membership.objects.select_for_update().get(id=membership.id, workspace=principal.workspace)
     _check_can_manage(principal=principal, membership=membership)
     _ensure_not_last_admin(membership)
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["deactivated_at", "updated_at"])
     _audit_in(
         principal.workspace.id,
         actor=Actor.of(principal),
@@ -229,11 +233,10 @@ def membership_remove(*, principal: Principal, membership: Membership) -> None:
         target_id=membership.id,
         changes={"email": membership.user.email, "role": _role_key(membership.role)},
     )
-    # Tenant rows point at the membership (KPI owners, item owners, the calendar secret). The deletion
-    # collector must see them to clear or remove them, and row-level security shows them only inside
-    # the workspace's context; outside it the delete failed on a foreign key at commit.
+    # Tenant rows are only visible inside the workspace's context (row-level security).
     with workspace_context(membership.workspace_id):
-        membership.delete()
+        membership_deactivated.send(sender=Membership, membership=membership)
+    return membership
 
 
 # --- Partner API keys ------------------------------------------------------------------------

@@ -77,7 +77,8 @@ def test_a_nul_byte_in_the_address_is_refused(world: World, client_as: Callable[
     client = client_as("admin")
     base = f"/api/v1/workspaces/{world.a.workspace.id}"
     _assert_refused(client.get(f"{base}/api-keys/abc%00def/"), "bad_request")
-    _assert_refused(client.get(f"{base}/kpi/actuals/?metric=wins%00"), "bad_request")
+    error = _assert_refused(client.get(f"{base}/kpi/actuals/?metric=wins%00"), "forbidden_character")
+    assert list(error["fields"]) == ["metric"]
     page = Client().get("/accounts/login/?next=%00")
     assert page.status_code == 400
 

@@ -101,7 +101,7 @@ class MembershipViewSet(
         return Response(s.MembershipOutputSerializer(membership).data)
 
     def destroy(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        services.membership_remove(principal=self.principal, membership=self.get_object())
+        services.membership_deactivate(principal=self.principal, membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -109,11 +109,11 @@ def test_world_secret_serves_its_workspace(world: World) -> None:
 
 
 def test_the_feed_goes_with_the_member_who_issued_it(world: World, client_as: Any) -> None:
-    from tenants.services import membership_remove
+    from tenants.services import membership_deactivate
 
     token = world.a.extra["calendar_feed_secret"]
     assert Client().get(f"/calendar/{token}.ics").status_code == 200
-    membership_remove(principal=world.a.principal("admin"), membership=world.a.memberships["manager"])
+    membership_deactivate(principal=world.a.principal("admin"), membership=world.a.memberships["manager"])
     assert Client().get(f"/calendar/{token}.ics").status_code == 404
     with workspace_context(world.a.workspace.id):  # the KPI the manager owned lost its owner, nothing else
         world.a.kpi.refresh_from_db()

@@ -206,7 +206,35 @@ def test_remove_a_member_who_owns_kpis_and_items(world: World, client_as: Any) -
 def test_remove_member(world: World, client_as: Any) -> None:
     membership = world.a.memberships["sales_rep"]
     assert client_as("admin").delete(url(world, f"{membership.id}/")).status_code == 204
-    assert not Membership.objects.filter(id=membership.id).exists()
+    assert not Membership.objects.filter(id=membership.id).exists()  # no longer a member...
+    assert Membership.all_memberships.get(id=membership.id).deactivated_at is not None  # ...yet on record
     assert audit_actions(world)[-1] == "membership.removed"
     # The removed person loses access at once.
     assert client_as("sales_rep").get(url(world)).status_code == 404
+
+
+def test_a_member_who_logged_actuals_can_be_removed_and_their_history_keeps_their_name(
+    world: World, client_as: Any
+) -> None:
+    """The owner of an actual used to be set to NULL on removal, colliding with the actual the workspace
+    already had for that day without an owner (a false 409 on every retry). Removal deactivates now."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from kpi.models import Metric, MetricActual
+    from kpi.services import actual_record
+    from tenants.context import workspace_context
+
+    rep = world.a.memberships["sales_rep"]
+    day = dt.date(2026, 5, 7)  # the world already has an owner-less actual of wins on this day
+    with workspace_context(world.a.workspace.id):
+        actual_record(metric=Metric.objects.get(key="wins"), date=day, value=Decimal(2), owner=rep)
+    assert client_as("admin").delete(url(world, f"{rep.id}/")).status_code == 204
+    with workspace_context(world.a.workspace.id):
+        kept = MetricActual.objects.select_related("owner__user").get(metric__key="wins", date=day, owner=rep)
+    assert kept.value == Decimal(2) and kept.owner.user == world.a.users["sales_rep"]
+    listed = client_as("admin").get(url(world)).json()["results"]
+    assert str(rep.id) not in {m["id"] for m in listed}
+    # Invited back later, they return on the same membership, with their history.
+    back = client_as("admin").post(url(world), {"email": rep.user.email, "role": "viewer"}, format="json")
+    assert back.status_code == 201 and back.json()["id"] == str(rep.id) and back.json()["pending"] is True
