@@ -17,23 +17,47 @@ from tenants.context import workspaces_readable
 from tenants.models import AuditEvent, Firm, Membership, User, Workspace, WorkspaceApiKey
 from tenants.roles import FirmRole, Perm
 
+# What a person needs in a workspace to see a model's rows in the admin, by app (a model admin may name
+# its own ``read_permission``): the admin applies the same role-to-permission module as the API.
+APP_READ_PERMISSION = {
+    "kpi": Perm.KPI_READ,
+    "checklist": Perm.CHECKLIST_READ,
+    "integrations": Perm.INTEGRATIONS_READ,
+}
 
-def visible_workspace_ids(request: HttpRequest) -> list[Any]:
+
+def visible_workspace_ids(request: HttpRequest, permission: Perm = Perm.WORKSPACE_READ) -> list[Any]:
+    """The workspaces in which the person holds ``permission`` (a viewer invited from another firm does not
+    hold the audit or API-key permissions, so those rows stay hidden from them)."""
     if request.user.is_superuser:
         return list(Workspace.objects.values_list("id", flat=True))
-    return list(workspaces_visible_to(request.user).values_list("id", flat=True))
+    ids = []
+    for workspace in workspaces_visible_to(request.user).select_related("firm"):
+        principal = principal_for_user(user=request.user, workspace=workspace)
+        if principal is not None and principal.has(permission):
+            ids.append(workspace.id)
+    return ids
 
 
 class FirmScopedAdmin(admin.ModelAdmin):
     """Rows of the workspaces the consultant may see; the firm's people may view, not edit, by default."""
 
     workspace_path = "workspace"
+    read_permission: Perm | None = None
+
+    def required_permission(self) -> Perm:
+        if self.read_permission is not None:
+            return self.read_permission
+        return APP_READ_PERMISSION.get(self.model._meta.app_label, Perm.WORKSPACE_READ)
+
+    def readable_workspace_ids(self, request: HttpRequest) -> list[Any]:
+        return visible_workspace_ids(request, self.required_permission())
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = self.model._base_manager.all()
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.workspace_path}__in": visible_workspace_ids(request)})
+        return queryset.filter(**{f"{self.workspace_path}__in": self.readable_workspace_ids(request)})
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.admin_site.has_permission(request)
@@ -55,7 +79,7 @@ class TenantDataAdmin(FirmScopedAdmin):
     """Tenant-plane rows: read inside a read-only scope over the visible workspaces (RLS included)."""
 
     def _scoped(self, request: HttpRequest, view: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        with workspaces_readable(visible_workspace_ids(request)):
+        with workspaces_readable(self.readable_workspace_ids(request)):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()  # evaluate querysets while the scope is set
@@ -126,6 +150,7 @@ class WorkspaceAdmin(FirmScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(FirmScopedAdmin):
+    read_permission = Perm.MEMBERSHIP_READ
     list_display = ("user", "workspace", "role", "created_at")
     list_filter = ("role", ("workspace", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__email", "user__full_name")
@@ -134,6 +159,7 @@ class MembershipAdmin(FirmScopedAdmin):
 
 @admin.register(WorkspaceApiKey)
 class WorkspaceApiKeyAdmin(FirmScopedAdmin):
+    read_permission = Perm.API_KEY_MANAGE
     list_display = (
         "prefix",
         "name",
@@ -164,6 +190,7 @@ class WorkspaceApiKeyAdmin(FirmScopedAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(TenantDataAdmin):
+    read_permission = Perm.AUDIT_READ
     list_display = ("created_at", "workspace", "actor_label", "action", "target_type", "target_id")
     list_filter = ("action", ("workspace", admin.RelatedOnlyFieldListFilter))
     search_fields = ("actor_label", "action", "target_id")

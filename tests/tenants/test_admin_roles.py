@@ -1,0 +1,37 @@
+"""The admin applies the same role-to-permission module as the API (tenants.roles)."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from tenants.models import Membership
+from tenants.roles import WorkspaceRole
+from tests.conftest import World
+
+
+def test_a_consultant_invited_elsewhere_as_a_viewer_sees_no_audit_trail_or_keys(world: World) -> None:
+    """B's consultant is staff (their own firm's admin) and a plain viewer in A: the API refuses them A's
+    audit trail and API keys, and so does the admin."""
+    outsider = world.b.users["consultant"]
+    Membership.objects.create(workspace=world.a.workspace, user=outsider, role=WorkspaceRole.VIEWER)
+    api = Client()
+    api.force_login(outsider)
+    base = f"/api/v1/workspaces/{world.a.workspace.id}"
+    assert api.get(f"{base}/audit-events/").status_code == 403
+    assert api.get(f"{base}/api-keys/").status_code == 403
+
+    audit = api.get("/admin/tenants/auditevent/").content.decode()
+    keys = api.get("/admin/tenants/workspaceapikey/").content.decode()
+    assert "test.seeded" in audit  # their own firm's workspace B is listed...
+    assert world.a.workspace.name not in audit  # ...A's audit events are not
+    assert world.a.api_key.prefix not in keys and world.b.api_key.prefix in keys
+    # What a viewer may read through the API, the admin shows too.
+    plans = api.get("/admin/kpi/kpiplan/").content.decode()
+    assert world.a.plan.name in plans
+
+
+def test_the_workspaces_consultant_still_sees_its_audit_trail(world: World) -> None:
+    client = Client()
+    client.force_login(world.a.users["consultant"])
+    page = client.get("/admin/tenants/auditevent/").content.decode()
+    assert world.a.workspace.name in page
