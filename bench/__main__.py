@@ -6,6 +6,7 @@
 ingest: daily actuals written through ``kpi.services.actual_record`` (validation, idempotent upsert)
 against a raw ``executemany`` of the same rows into the same table, on a throwaway test database.
 formula: ``kpi.formulas.evaluate`` of the win-rate formula against the same arithmetic in plain Python.
+api: the KPI read endpoints under gunicorn and wrk against plain Django views (bench/api.py; PostgreSQL).
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ def bench_ingest(days: int = 2_000) -> None:
 
 
 if __name__ == "__main__":
+    from bench.api import bench_api
+
     bench_formula()
     bench_ingest()
+    bench_api()
     sys.exit(0)

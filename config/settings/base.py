@@ -86,7 +86,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # The embedded default is a SQLite file; production and CI use PostgreSQL via DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Persistent connections (a new PostgreSQL connection per request cost more than most endpoints' work);
+# checked before reuse, so a restarted database is reconnected rather than answered with an error.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+}
 # One transaction per request: the tenant is set with set_config(..., is_local=true) inside it,
 # so it can never leak to the next request on a reused connection.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
