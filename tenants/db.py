@@ -6,6 +6,7 @@ from typing import Any
 
 import uuid6
 from django.db import models
+from django.db.migrations.operations.base import Operation
 
 from tenants.context import (
     READABLE_WORKSPACES_SETTING,
@@ -140,3 +141,65 @@ class WorkspaceScopedModel(BaseModel):
         elif self.workspace_id != workspace_id:
             raise WorkspaceScopeError(f"{type(self).__name__} belongs to another workspace than the context.")
         super().save(*args, **kwargs)
+
+
+def workspace_fk_name(table: str, column: str) -> str:
+    return f"{table}_{column}_ws_fk"[-63:]
+
+
+class WorkspaceForeignKeys(Operation):
+    """Composite foreign keys ``(workspace_id, x_id) -> x (workspace_id, id)`` on PostgreSQL (no-op elsewhere).
+
+    Foreign-key checks bypass row-level security, so without these a row could point at another
+    workspace's row whose id it learnt; with them the database itself refuses the reference. Deferred like
+    Django's own foreign keys, so deletions and SET NULL behave as before; a NULL reference is not checked.
+    """
+
+    reversible = True
+
+    def __init__(self, model_name: str, fields: list[str]) -> None:
+        self.model_name = model_name
+        self.fields = fields
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return self.__class__.__name__, [], {"model_name": self.model_name, "fields": self.fields}
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        return None
+
+    def _targets(self, app_label: str, state: Any) -> tuple[str, list[tuple[str, str, str]]]:
+        model = state.apps.get_model(app_label, self.model_name)
+        found = []
+        for name in self.fields:
+            field = model._meta.get_field(name)
+            found.append(
+                (
+                    field.column,
+                    field.related_model._meta.db_table,
+                    workspace_fk_name(model._meta.db_table, field.column),
+                )
+            )
+        return model._meta.db_table, found
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table, targets = self._targets(app_label, to_state)
+        q = schema_editor.quote_name
+        for column, target, name in targets:
+            schema_editor.execute(
+                f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} FOREIGN KEY ({q('workspace_id')}, {q(column)}) "
+                f"REFERENCES {q(target)} ({q('workspace_id')}, {q('id')}) DEFERRABLE INITIALLY DEFERRED"
+            )
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table, targets = self._targets(app_label, from_state)
+        for _column, _target, name in targets:
+            schema_editor.execute(
+                f"ALTER TABLE {schema_editor.quote_name(table)} DROP CONSTRAINT IF EXISTS {schema_editor.quote_name(name)}"
+            )
+
+    def describe(self) -> str:
+        return f"Composite workspace foreign keys on {self.model_name}: {', '.join(self.fields)}"
