@@ -140,7 +140,7 @@ def test_an_account_is_locked_after_repeated_failures_with_a_japanese_message() 
     again = _sign_in(Client(), user.email, PASSWORD, ip="198.51.100.20")
     assert again.status_code == 429
     page = again.content.decode()
-    assert "ログイン試行が多すぎる" in page and "30分" in page
+    assert "ログインの失敗が続いたため" in page and "30分間" in page
     with translation.override("en"):
         english = _sign_in(Client(HTTP_COOKIE="django_language=en"), user.email, PASSWORD, ip="198.51.100.21")
     assert "Too many failed sign-in attempts" in english.content.decode()
