@@ -159,8 +159,12 @@ def bench_api() -> None:
             ("tree", f"{plan}/tree/", static),
             ("nodes", f"{api}/nodes/", static),
         ]
-        print(f"api      gunicorn 2 workers, wrk {CONNECTIONS} connections {DURATION} each, partner key, PostgreSQL")
-        print(f"         {'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   ratio to baseline (req/s, p99)")
+        print(
+            f"api      gunicorn 2 workers, wrk {CONNECTIONS} connections {DURATION} each, partner key, PostgreSQL"
+        )
+        print(
+            f"         {'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   ratio to baseline (req/s, p99)"
+        )
         for result in (aggregate, static):
             print(f"         {result.name:<26}{result.rps:>9.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
         for name, url, baseline in endpoints:

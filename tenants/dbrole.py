@@ -29,8 +29,22 @@ def app_role_assume(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(_role())))
 
 
+# Roles are cluster-wide: parallel test workers (one database each) migrate at the same moment, and two
+# CREATE ROLE or GRANT statements on one role collide ("tuple concurrently updated"). One lock serialises them.
+_ROLE_LOCK_KEY = 0x1CCA_0001
+
+
 def app_role_ensure(connection: BaseDatabaseWrapper) -> None:
     """Create the role if missing and grant it data access (never ownership) on every table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_ROLE_LOCK_KEY])
+        try:
+            _app_role_ensure_locked(connection)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_ROLE_LOCK_KEY])
+
+
+def _app_role_ensure_locked(connection: BaseDatabaseWrapper) -> None:
     role = sql.Identifier(_role())
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [_role()])
