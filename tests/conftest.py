@@ -14,7 +14,7 @@ for the next one that asks for it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from rest_framework.test import APIClient
 
 from tenants import services
 from tenants.context import workspace_context
+from tenants.dbrole import credentials_restore, owner_credentials_swap
 from tenants.models import Firm, Membership, User, Workspace, WorkspaceApiKey
 from tenants.roles import FirmRole, Scope, WorkspaceRole
 from tests.checklist import world_checklists, world_decisions, world_reviews
@@ -166,10 +167,20 @@ _SESSION: dict[str, World] = {}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """pytest-django's test database, then the world, committed once for the whole session."""
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """The test database is created and migrated by the schema owner (the application's login cannot)."""
+    _SESSION["app_credentials"] = owner_credentials_swap()  # type: ignore[assignment]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, then the world, committed once for the whole session; from here on
+    the tests connect as the application's own login role, as the product does."""
+    credentials_restore(_SESSION.pop("app_credentials", None))  # type: ignore[arg-type]
     with django_db_blocker.unblock():
         _SESSION["world"] = world_build()
+    yield
+    owner_credentials_swap()  # pytest-django drops the test database next, as the owner
 
 
 @pytest.fixture
