@@ -313,7 +313,7 @@ _RESULT_EXAMPLE = {
         summary="Create a matrix (nine criteria at default weights; empty or pre-filled from templates)",
         request=MatrixCreateInputSerializer,
         examples=[OpenApiExample("Pre-filled", value={
-            "name": "2026 CRM選定", "templates": ["hubspot", "salesforce", "kintone", "full_scratch", "hybrid"],
+            "name": "2026 CRM selection", "templates": ["hubspot", "salesforce", "kintone", "full_scratch", "hybrid"],
             "weights": {"lead_time": 20}})],
     ),
     partial_update=extend_schema(
@@ -399,7 +399,7 @@ class MatrixViewSet(
                 "Hybrid",
                 value={
                     "option": "<option id>",
-                    "reason": "独自KPIの計算と可視化が必要なため",
+                    "reason": "Custom KPI calculation and dashboards are needed",
                     "requirements": "https://example.com/requirements",
                     "development_plan": "Q3: dashboard MVP",
                 },
@@ -440,9 +440,9 @@ class MatrixViewSet(
         request=OptionCreateInputSerializer,
         examples=[
             OpenApiExample("From a template", value={"matrix": "<matrix id>", "template": "kintone"}),
-            OpenApiExample("Custom", value={"matrix": "<matrix id>", "name": "自社開発+Looker", "kind": "hybrid",
+            OpenApiExample("Custom", value={"matrix": "<matrix id>", "name": "In-house build + Looker", "kind": "hybrid",
                                             "scores": {"initial_cost": 3, "lead_time": 2},
-                                            "rationales": {"initial_cost": "BIライセンスのみ"}}),
+                                            "rationales": {"initial_cost": "BI licence only"}}),
         ],
     ),
     partial_update=extend_schema(
