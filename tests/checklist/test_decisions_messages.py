@@ -25,6 +25,7 @@ from django.utils import translation
 from checklist.checklists.verification import rules_evaluate
 from checklist.decisions import scoring, services
 from checklist.models import DecisionMatrix
+from core.messages import Message
 from tenants.context import workspace_context
 from tenants.services import Actor
 from tests.checklist.test_decisions_api import ALL_NO, make_matrix, u
@@ -240,6 +241,18 @@ def test_scoring_error_messages() -> None:
 # ---- the checklist's evidence (A11-A13) ----------------------------------------------------------
 
 
+def _evidence(outcome: Any) -> list[str]:
+    """The evidence in ja and en, whether RuleOutcome carries it as a message or (until it does) as two texts."""
+    evidence = getattr(outcome, "evidence", None)
+    if isinstance(evidence, Message):
+        texts = []
+        for lang in LANGS:
+            with translation.override(lang):
+                texts.append(evidence.render())
+        return texts
+    return [outcome.evidence_ja, outcome.evidence_en]
+
+
 def test_rule_evidence(world: World) -> None:
     side = world.a
     actor = Actor.of(side.principal("consultant"))
@@ -249,7 +262,7 @@ def test_rule_evidence(world: World) -> None:
     def read(name: str) -> None:
         with workspace_context(side.workspace.id):
             outcomes = rules_evaluate(rules, workspace=side.workspace)
-        found[name] = {key: [o.evidence_ja, o.evidence_en] for key, o in outcomes.items() if o is not None}
+        found[name] = {key: _evidence(o) for key, o in outcomes.items() if o is not None}
 
     with workspace_context(side.workspace.id):
         DecisionMatrix.objects.all().delete()
