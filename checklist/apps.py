@@ -12,5 +12,6 @@ class ChecklistConfig(AppConfig):
 
         # Registers the rule evaluators of the self-verifying items.
         from checklist.checklists import rules as checklists_rules  # noqa: F401
+        from checklist.decisions import messages as decisions_messages  # noqa: F401  (its message codes)
         from checklist.decisions import rules as decisions_rules  # noqa: F401
         from checklist.reviews import rules as reviews_rules  # noqa: F401
