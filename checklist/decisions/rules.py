@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from checklist.checklists.params import legacy_text
 from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
 from checklist.decisions import scoring
 from checklist.decisions.models import DecisionMatrix
@@ -30,8 +31,9 @@ def decision_matrix_scored(context: RuleContext) -> RuleOutcome:
     if not matrices:
         return RuleOutcome(
             False,
-            "判断マトリクスがまだ作成されていません。",
-            "No decision matrix has been created yet.",
+            legacy_text(
+                "判断マトリクスがまだ作成されていません。", "No decision matrix has been created yet."
+            ),
             {"matrices": 0},
         )
     evaluations = [matrix_evaluate(m) for m in matrices]  # newest first
@@ -42,10 +44,12 @@ def decision_matrix_scored(context: RuleContext) -> RuleOutcome:
             yes = evaluation.signals.yes_count
             return RuleOutcome(
                 True,
-                f"判断マトリクス「{matrix.name}」で{n}つのオプションが全{len(scoring.CRITERIA)}評価基準について"
-                f"採点され、6つのシグナルすべてに回答済みです(「はい」{yes}件)。",
-                f"Decision matrix '{matrix.name}' scores {n} options on all {len(scoring.CRITERIA)} criteria "
-                f"and answers all six signals ({yes} yes).",
+                legacy_text(
+                    f"判断マトリクス「{matrix.name}」で{n}つのオプションが全{len(scoring.CRITERIA)}評価基準について"
+                    f"採点され、6つのシグナルすべてに回答済みです(「はい」{yes}件)。",
+                    f"Decision matrix '{matrix.name}' scores {n} options on all {len(scoring.CRITERIA)} criteria "
+                    f"and answers all six signals ({yes} yes).",
+                ),
                 {"matrix": str(matrix.id), "options": n, "signals_yes": yes},
             )
     latest = evaluations[0]
@@ -67,8 +71,10 @@ def decision_matrix_scored(context: RuleContext) -> RuleOutcome:
         gaps_en.append(f"{len(latest.signals.unanswered)} signal question(s) are unanswered")
     return RuleOutcome(
         False,
-        f"判断マトリクス「{matrix.name}」は未完成です: " + "、".join(gaps_ja) + "。",
-        f"Decision matrix '{matrix.name}' is not complete: " + "; ".join(gaps_en) + ".",
+        legacy_text(
+            f"判断マトリクス「{matrix.name}」は未完成です: " + "、".join(gaps_ja) + "。",
+            f"Decision matrix '{matrix.name}' is not complete: " + "; ".join(gaps_en) + ".",
+        ),
         {
             "matrix": str(matrix.id),
             "options": n,
@@ -89,16 +95,20 @@ def decision_recorded(context: RuleContext) -> RuleOutcome:
     if matrix is None or matrix.decided_option is None or not matrix.decision_reason.strip():
         return RuleOutcome(
             False,
-            "パッケージかフルスクラッチかの最終判断はまだ記録されていません。",
-            "No final package-versus-scratch decision has been recorded yet.",
+            legacy_text(
+                "パッケージかフルスクラッチかの最終判断はまだ記録されていません。",
+                "No final package-versus-scratch decision has been recorded yet.",
+            ),
         )
     option = matrix.decided_option
     return RuleOutcome(
         True,
-        f"判断マトリクス「{matrix.name}」で「{option.name}」を選択: {matrix.decided_by_label}が"
-        f"{_when(matrix)}に記録(理由: {matrix.decision_reason})。",
-        f"Matrix '{matrix.name}' chose '{option.name}', recorded by {matrix.decided_by_label} on "
-        f"{_when(matrix)} (reason: {matrix.decision_reason}).",
+        legacy_text(
+            f"判断マトリクス「{matrix.name}」で「{option.name}」を選択: {matrix.decided_by_label}が"
+            f"{_when(matrix)}に記録(理由: {matrix.decision_reason})。",
+            f"Matrix '{matrix.name}' chose '{option.name}', recorded by {matrix.decided_by_label} on "
+            f"{_when(matrix)} (reason: {matrix.decision_reason}).",
+        ),
         {
             "matrix": str(matrix.id),
             "option": str(option.id),
@@ -115,17 +125,21 @@ def scratch_requirements_when_needed(context: RuleContext) -> RuleOutcome:
     if matrix is None or matrix.decided_option is None:
         return RuleOutcome(
             False,
-            "最終判断が未記録のため、フルスクラッチ/ハイブリッドの要件定義・開発計画の要否は未定です。",
-            "No decision is recorded yet, so whether a scratch or hybrid build needs requirements and a "
-            "development plan is still open.",
+            legacy_text(
+                "最終判断が未記録のため、フルスクラッチ/ハイブリッドの要件定義・開発計画の要否は未定です。",
+                "No decision is recorded yet, so whether a scratch or hybrid build needs requirements and a "
+                "development plan is still open.",
+            ),
         )
     option = matrix.decided_option
     facts = {"matrix": str(matrix.id), "option": str(option.id), "kind": option.kind}
     if option.kind == scoring.OptionKind.PACKAGE:
         return RuleOutcome(
             False,
-            f"最終判断はパッケージ「{option.name}」のため対象外です。",
-            f"The decision is the package '{option.name}', so this does not apply.",
+            legacy_text(
+                f"最終判断はパッケージ「{option.name}」のため対象外です。",
+                f"The decision is the package '{option.name}', so this does not apply.",
+            ),
             facts,
             not_applicable=True,
         )
@@ -135,8 +149,10 @@ def scratch_requirements_when_needed(context: RuleContext) -> RuleOutcome:
     if has_requirements and has_plan:
         return RuleOutcome(
             True,
-            f"「{option.name}」の要件定義と開発計画が判断に登録されています。",
-            f"Requirements and a development plan for '{option.name}' are recorded with the decision.",
+            legacy_text(
+                f"「{option.name}」の要件定義と開発計画が判断に登録されています。",
+                f"Requirements and a development plan for '{option.name}' are recorded with the decision.",
+            ),
             facts,
         )
     missing_ja = "・".join(t for t, ok in (("要件定義", has_requirements), ("開発計画", has_plan)) if not ok)
@@ -145,7 +161,9 @@ def scratch_requirements_when_needed(context: RuleContext) -> RuleOutcome:
     )
     return RuleOutcome(
         False,
-        f"「{option.name}」が選ばれましたが、{missing_ja}が未登録です。",
-        f"'{option.name}' was chosen, but {missing_en} are not recorded yet.",
+        legacy_text(
+            f"「{option.name}」が選ばれましたが、{missing_ja}が未登録です。",
+            f"'{option.name}' was chosen, but {missing_en} are not recorded yet.",
+        ),
         facts,
     )

@@ -17,6 +17,7 @@ from checklist.checklists import services
 from checklist.checklists.verification import RuleOutcome, rules_evaluate
 from checklist.models import ChecklistItem, ChecklistTemplate
 from core.errors import ServiceError
+from core.messages import Message
 from kpi import services as kpi_services
 from tenants.context import workspace_context
 from tenants.models import Workspace
@@ -37,7 +38,12 @@ GOLDEN = "checklists_messages.json"
 
 def evidence(outcome: RuleOutcome) -> list[str]:
     """The evidence in Japanese, then English."""
-    return [outcome.evidence_ja, outcome.evidence_en]
+    return [render(outcome.evidence, "ja"), render(outcome.evidence, "en")]
+
+
+def render(message: Message, language: str) -> str:
+    with translation.override(language):
+        return message.render()
 
 
 def _evaluate(workspace: Workspace) -> dict[str, list[str]]:

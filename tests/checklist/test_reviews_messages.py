@@ -20,6 +20,7 @@ from checklist.checklists.verification import RuleOutcome, rules_evaluate
 from checklist.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
 from checklist.reviews import selectors, services
 from core.errors import ServiceError
+from core.messages import Message
 from kpi import services as kpi_services
 from kpi.demo import demo_plan_seed
 from kpi.models import Metric
@@ -44,12 +45,23 @@ def tokyo(*args: int) -> dt.datetime:
 
 def evidence(outcome: RuleOutcome) -> list[str]:
     """The evidence in Japanese, then English."""
-    return [outcome.evidence_ja, outcome.evidence_en]
+    return [render(outcome.evidence, "ja"), render(outcome.evidence, "en")]
+
+
+def render(message: Message, language: str) -> str:
+    with translation.override(language):
+        return message.render()
 
 
 def item_texts(agenda: dict[str, Any]) -> list[list[str]]:
     """A stored agenda's items: kind, then the text in Japanese and English."""
-    return [[item["kind"], item["text_ja"], item["text_en"]] for item in agenda["items"]]
+    texts = []
+    for item in agenda["items"]:
+        texts.append([item["kind"]])
+        for language in ("ja", "en"):
+            with translation.override(language):
+                texts[-1].append(selectors.agenda_item_text(item))
+    return texts
 
 
 def _clear_reviews(workspace: Workspace) -> None:
