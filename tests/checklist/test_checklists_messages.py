@@ -14,6 +14,8 @@ from typing import Any
 from django.utils import translation
 
 from checklist.checklists import services
+from checklist.checklists.messages import LIST, QUOTED
+from checklist.checklists.params import Amount, Named, joined
 from checklist.checklists.verification import RuleOutcome, rules_evaluate
 from checklist.models import ChecklistItem, ChecklistTemplate
 from core.errors import ServiceError
@@ -229,3 +231,68 @@ def test_adopt_input_refusal_through_the_api(world: World, client_as: Any) -> No
         assert response.status_code == 400
         found[language] = response.json()["error"]["fields"]
     assert_pinned(GOLDEN, "adopt_input", found)
+
+
+def _both(message: Message) -> list[str]:
+    return [render(message, "ja"), render(message, "en")]
+
+
+def test_representative_messages_read_as_before() -> None:
+    """A few sentences written out, in the words the code used before the message layer."""
+    kgi = Named("年間売上", "Annual revenue")
+    target = Message(
+        "checklist.checklists.evidence.kgi_target",
+        {"kgi": kgi, "target": Amount(Decimal(100_000_000), "jpy")},
+    )
+    assert _both(target) == [
+        "KGI「年間売上」目標 100,000,000円",
+        "KGI 'Annual revenue': target JPY 100,000,000",
+    ]
+    ksfs = joined(
+        [
+            Message(QUOTED, {"name": Named("既存深耕")}),
+            Message(QUOTED, {"name": Named("新規開拓", "New accounts")}),
+        ],
+        LIST,
+    )
+    assert _both(Message("checklist.checklists.evidence.ksfs_under_kgi", {"count": 2, "ksfs": ksfs})) == [
+        "KGIの下にKSFが2個あります: 「既存深耕」、「新規開拓」",
+        "2 KSF(s) under the KGI: '既存深耕', 'New accounts'",
+    ]
+    contradicted = Message("checklist.checklists.verification.contradicted", {"evidence": target})
+    assert _both(contradicted) == [
+        "手動で「完了」にされていますが、製品の状態はこれを裏付けていません: KGI「年間売上」目標 100,000,000円",
+        "Marked done by hand, but the product's evidence does not confirm it: KGI 'Annual revenue': target JPY "
+        "100,000,000",
+    ]
+    adopted = Message(
+        "checklist.checklists.template_already_adopted", {"template": "kpi_design", "version": 1}
+    )
+    assert _both(adopted) == [
+        "テンプレート kpi_design は既に採用されています(バージョン1)。",
+        "Template kpi_design is already adopted (version 1).",
+    ]
+
+
+def test_a_refusal_answers_its_code_and_params(world: World, client_as: Any) -> None:
+    item = world.a.extra["checklist_item"]
+    links = [f"https://example.jp/{n}" for n in range(21)]
+    with workspace_context(world.a.workspace.id):
+        try:
+            services.checklist_item_update(actor=Actor.system("test"), item=item, evidence_links=links)
+        except ServiceError as exc:
+            error = exc
+    assert error.code == "checklist.checklists.too_many_links" and error.field == "evidence_links"
+    with translation.override("en"):
+        assert error.as_json() == {"code": "checklist.checklists.too_many_links", "params": {"max": 20},
+                                   "message": "At most 20 links."}  # fmt: skip
+    response = client_as("consultant").post(
+        url(world, "checklist/templates/"),
+        {"key": "kpi_design", "name_ja": "x", "items": [{"key": "X1", "axis": "S", "text_ja": "x"}]},
+        format="json",
+    )
+    body = response.json()["error"]
+    assert response.status_code == 409 and body["code"] == "checklist.checklists.template_key_reserved"
+    assert (
+        body["fields"] == {"key": ["このキーは標準テンプレートで使われています。"]} and body["params"] == {}
+    )

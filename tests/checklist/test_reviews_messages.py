@@ -9,6 +9,7 @@ rewrites the file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.utils import translation
 
+from checklist.checklists.messages import CLAUSES, LIST
+from checklist.checklists.params import Amount, Month, Named, Term, joined, message_load, message_store
 from checklist.checklists.verification import RuleOutcome, rules_evaluate
 from checklist.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
 from checklist.reviews import selectors, services
@@ -24,6 +27,7 @@ from core.messages import Message
 from kpi import services as kpi_services
 from kpi.demo import demo_plan_seed
 from kpi.models import Metric
+from tenants.clock import workspace_today
 from tenants.context import workspace_context
 from tenants.models import Workspace
 from tenants.roles import WorkspaceRole
@@ -283,3 +287,101 @@ def test_api_refusals(world: World, client_as: Any) -> None:
         assert response.status_code == 403
         found[f"an API key issuing the feed, {language}"] = response.json()["error"]["message"]
     assert_pinned(GOLDEN, "api_refusals", found)
+
+
+def _both(message: Message) -> list[str]:
+    texts = []
+    for language in ("ja", "en"):
+        with translation.override(language):
+            texts.append(message.render())
+    return texts
+
+
+def test_representative_messages_read_as_before() -> None:
+    """A few sentences written out, in the words the code used before the message layer."""
+    kinds = joined([Term("checklist.reviews.kind.weekly", "weekly"), Term("checklist.reviews.kind.monthly", "monthly")],
+                   LIST)  # fmt: skip
+    assert _both(Message("checklist.reviews.evidence.cadences", {"kinds": kinds, "count": 2})) == [
+        "有効なレビューの周期: 週次、月次(2件)。",
+        "Active review cadences: weekly, monthly (2).",
+    ]
+    label = Term("checklist.reviews.field.month_of_quarter", "month_of_quarter")
+    assert _both(Message("checklist.reviews.rule_field_required", {"label": label})) == [
+        "この周期には四半期の何か月目の指定が必要です。",
+        "This kind of cadence needs a month of the quarter.",
+    ]
+    targets = joined(
+        [Message("checklist.reviews.agenda.target", {"kpi": Named("受注率", "Win rate"), "target": Amount(Decimal(25), "percent")}),
+         Message("checklist.reviews.agenda.target", {"kpi": Named("商談数"), "target": Amount(Decimal(80), "count")})],
+        CLAUSES,
+    )  # fmt: skip
+    next_month = Message(
+        "checklist.reviews.agenda.next_month", {"month": Month(dt.date(2026, 6, 1)), "targets": targets}
+    )
+    assert _both(next_month) == [
+        "翌月(2026年6月)の計画とアクション: 受注率 25%、商談数 80件",
+        "Plan and actions for next month (June 2026): Win rate 25%; 商談数 80",
+    ]
+    overdue = Message("checklist.reviews.agenda.action_overdue_owned",
+                      {"title": "架電の見直し", "owner": "山田 花子", "due": dt.date(2026, 5, 1)})  # fmt: skip
+    assert _both(overdue) == [
+        "期限切れのアクション: 架電の見直し(担当: 山田 花子、期限: 2026-05-01)",
+        "Overdue action: 架電の見直し (owner: 山田 花子, due 2026-05-01)",
+    ]
+    # A stored message reads back as the same sentence in both languages.
+    stored = json.loads(json.dumps(message_store(next_month)))
+    assert stored["code"] == "checklist.reviews.agenda.next_month"
+    assert _both(message_load(stored)) == _both(next_month)
+
+
+def test_an_agenda_stored_before_the_message_layer_still_reads(world: World, client_as: Any) -> None:
+    """Snapshots taken before the move kept each item's text in both languages: they are read as they are."""
+    meeting = world.a.extra["review_meeting"]
+    legacy = {
+        "as_of": "2026-05-12",
+        "items": [{"kind": "note", "text_ja": "旧い議題", "text_en": "An old item"}],
+    }
+    with workspace_context(world.a.workspace.id):
+        ReviewMeeting.objects.filter(id=meeting.id).update(agenda=legacy)
+    url = f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/meetings/{meeting.id}/agenda/"
+    client = client_as("viewer")
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="ja").json()["items"][0]["text"] == "旧い議題"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["items"][0]
+    assert english["text"] == "An old item" and english["text_ja"] == "旧い議題"
+    with workspace_context(world.a.workspace.id):
+        document = selectors.review_calendar_ics(
+            workspace=world.a.workspace, meetings=ReviewMeeting.objects.filter(id=meeting.id), language="en"
+        )
+    event = next(iter(icalendar.Calendar.from_ical(document).walk("VEVENT")))
+    assert str(event["DESCRIPTION"]) == "1. An old item"
+
+
+def test_agenda_items_answer_their_code_and_params(world: World, client_as: Any) -> None:
+    side = world.a
+    meeting = side.extra["review_meeting"]
+    with workspace_context(side.workspace.id):
+        services.action_plan_create(actor=Actor.of(side.principal("manager")), kpi_node=side.kpi, title="明日まで",
+                                    due_date=workspace_today(side.workspace) + dt.timedelta(days=1),
+                                    owner=side.memberships["manager"])  # fmt: skip
+    url = f"/api/v1/workspaces/{side.workspace.id}/checklist/reviews/meetings/{meeting.id}/agenda/"
+    items = client_as("manager").post(url, HTTP_ACCEPT_LANGUAGE="en").json()["items"]
+    due = next(item for item in items if item["kind"] == "action_plan_due")
+    assert due["message"]["code"] == "checklist.reviews.agenda.action_due_owned"
+    assert due["message"]["params"]["title"] == "明日まで"
+    assert due["text"] == due["text_en"] and due["text_en"].startswith("Due by next meeting: ")
+    assert due["text_ja"].startswith("次回までが期限のアクション: ")
+
+
+def test_a_refusal_answers_its_code_and_params(client_as: Any, world: World) -> None:
+    body = {"kind": "monthly", "title": "月次", "local_time": "10:00", "start_date": "2026-05-01"}
+    response = client_as("manager").post(
+        f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/cadences/", body, format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "checklist.reviews.rule_field_required",
+        "params": {"label": "day_of_month"},
+        "message": "This kind of cadence needs a day of month.",
+        "fields": {"day_of_month": ["This kind of cadence needs a day of month."]},
+    }
