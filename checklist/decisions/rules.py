@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
 from checklist.decisions import scoring
@@ -43,16 +43,8 @@ class _Moment:
 def _outcome(
     verified: bool, evidence: Message, facts: Mapping[str, Any] | None = None, *, not_applicable: bool = False
 ) -> RuleOutcome:
-    """The one place this module builds a RuleOutcome: the evidence is a message (a code and parameters).
-
-    ``RuleOutcome`` still carries the evidence as two texts, so it is rendered here in both languages;
-    once it carries the message itself, this is the only call to change.
-    """
-    texts = []
-    for lang in ("ja", "en"):
-        with translation.override(lang):
-            texts.append(evidence.render())
-    return RuleOutcome(verified, texts[0], texts[1], dict(facts or {}), not_applicable=not_applicable)
+    """The one place this module builds a RuleOutcome: the evidence is a message (a code and parameters)."""
+    return RuleOutcome(verified, evidence, dict(facts or {}), not_applicable=not_applicable)
 
 
 def _matrices(context: RuleContext) -> list[DecisionMatrix]:

@@ -25,7 +25,6 @@ from django.utils import translation
 from checklist.checklists.verification import rules_evaluate
 from checklist.decisions import scoring, services
 from checklist.models import DecisionMatrix
-from core.messages import Message
 from tenants.context import workspace_context
 from tenants.services import Actor
 from tests.checklist.test_decisions_api import ALL_NO, make_matrix, u
@@ -242,15 +241,12 @@ def test_scoring_error_messages() -> None:
 
 
 def _evidence(outcome: Any) -> list[str]:
-    """The evidence in ja and en, whether RuleOutcome carries it as a message or (until it does) as two texts."""
-    evidence = getattr(outcome, "evidence", None)
-    if isinstance(evidence, Message):
-        texts = []
-        for lang in LANGS:
-            with translation.override(lang):
-                texts.append(evidence.render())
-        return texts
-    return [outcome.evidence_ja, outcome.evidence_en]
+    """The evidence in ja and en."""
+    texts = []
+    for lang in LANGS:
+        with translation.override(lang):
+            texts.append(outcome.evidence.render())
+    return texts
 
 
 def test_rule_evidence(world: World) -> None:

@@ -53,15 +53,8 @@ MESSAGE_DEBT: dict[str, int] = {
     "kpi/selectors.py": 35,
     "kpi/services.py": 4,
     "kpi/units.py": 3,
-    "checklist/checklists/api.py": 19,
-    "checklist/checklists/rules.py": 41,
-    "checklist/checklists/selectors.py": 30,
-    "checklist/checklists/services.py": 42,
-    "checklist/checklists/verification.py": 4,
-    "checklist/reviews/api.py": 9,
-    "checklist/reviews/rules.py": 22,
-    "checklist/reviews/selectors.py": 34,
-    "checklist/reviews/services.py": 22,
+    # Quotes the KPI engine's ja/en pairs as Messages until kpi's outcomes carry Messages (msg-kpi).
+    "checklist/checklists/kpi_texts.py": 7,
 }
 
 
