@@ -44,7 +44,7 @@ from checklist.reviews.models import (
     ReviewCadenceAttendee,
     ReviewMeeting,
 )
-from core.api.inputs import validated
+from core.api.inputs import query_filter, query_flag, validated
 from core.api.pagination import CreatedCursorPagination
 from core.api.renderers import TextDocumentRenderer
 from core.messages import message_render
@@ -227,14 +227,6 @@ class ActionPlanInputSerializer(StrictInputSerializer):
     meeting = WorkspaceRelatedField(ReviewMeeting, required=False, allow_null=True, default=None)
 
 
-class ActionPlanQuerySerializer(serializers.Serializer):
-    overdue = serializers.BooleanField(required=False, default=False)
-    status = serializers.ChoiceField(choices=ActionPlan.Status.choices, required=False)
-    kpi_node = serializers.UUIDField(required=False)
-    owner = serializers.UUIDField(required=False)
-    meeting = serializers.UUIDField(required=False)
-
-
 # --- Serializers: the feed ------------------------------------------------------------------------
 
 
@@ -397,11 +389,8 @@ class ReviewMeetingViewSet(
         return queryset.select_related("cadence", "workspace")
 
     def filter_queryset(self, queryset: Any) -> Any:
-        query = _MeetingQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        if query.validated_data.get("cadence"):
-            queryset = queryset.filter(cadence_id=query.validated_data["cadence"])
-        if query.validated_data.get("upcoming"):
+        queryset = query_filter(queryset, self.request, uuid=("cadence",))
+        if query_flag(self.request, "upcoming"):
             queryset = queryset.filter(starts_at__gte=timezone.now())
         return queryset.order_by("starts_at")
 
@@ -418,11 +407,6 @@ class ReviewMeetingViewSet(
         data = validated(NotesInputSerializer, self, request.data)
         meeting = services.review_meeting_notes_set(actor=self.actor, meeting=meeting, **data)
         return Response(MeetingOutputSerializer(meeting).data)
-
-
-class _MeetingQuerySerializer(serializers.Serializer):
-    cadence = serializers.UUIDField(required=False)
-    upcoming = serializers.BooleanField(required=False, default=False)
 
 
 @extend_schema(tags=["reviews"])
@@ -478,15 +462,14 @@ class ActionPlanViewSet(
         return queryset.select_related("kpi_node", "owner__user")
 
     def filter_queryset(self, queryset: Any) -> Any:
-        query = ActionPlanQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        for name in ("kpi_node", "owner", "meeting"):
-            if data.get(name):
-                queryset = queryset.filter(**{f"{name}_id": data[name]})
-        return selectors.action_plan_list(
-            today=self._today(), overdue=data["overdue"], status=data.get("status"), queryset=queryset
+        queryset = query_filter(
+            queryset,
+            self.request,
+            uuid=("kpi_node", "owner", "meeting"),
+            choices={"status": ActionPlan.Status.values},
         )
+        overdue = query_flag(self.request, "overdue")
+        return selectors.action_plan_list(today=self._today(), overdue=overdue, queryset=queryset)
 
     def create(self, request: Request, workspace_id: Any) -> Response:
         plan = services.action_plan_create(

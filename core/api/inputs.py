@@ -61,6 +61,18 @@ def query_filter(
     return queryset
 
 
+def query_flag(request: Any, name: str) -> bool:
+    """A yes/no switch from the query string (``1``/``true``/``yes`` or ``0``/``false``/``no``; absent is
+    no); anything else is a 400 naming the parameter."""
+    value = request.query_params.get(name)
+    if value is None:
+        return False
+    try:
+        return serializers.BooleanField().to_internal_value(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.detail}) from exc
+
+
 class LanguageQuerySerializer(serializers.Serializer):
     lang = serializers.ChoiceField(choices=["ja", "en"], required=False, default=None, allow_null=True)
 
