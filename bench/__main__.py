@@ -52,7 +52,11 @@ def bench_ingest(days: int = 2_000) -> None:
 
     django.setup()
     setup_test_environment()
+    from tenants.dbrole import credentials_restore, owner_credentials_swap
+
+    app_credentials = owner_credentials_swap()  # the owner creates and migrates the throwaway database
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    credentials_restore(app_credentials)
     try:
         from demo.seed import demo_seed
         from kpi.models import Metric, MetricActual
@@ -99,6 +103,7 @@ def bench_ingest(days: int = 2_000) -> None:
         print(f"ingest   {days} daily actuals on {connection.vendor}: actual_record {days / t_ours:,.0f} rows/s, "
               f"raw executemany {days / t_base:,.0f} rows/s, ratio {t_ours / t_base:.1f}x slower")  # fmt: skip
     finally:
+        owner_credentials_swap()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

@@ -56,16 +56,17 @@ class Result:
     p99_ms: float
 
 
-def _database_urls(base_url: str) -> tuple[str, str]:
-    parts = urlsplit(base_url)
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+def _on_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def _env(database_url: str, settings_module: str) -> dict[str, str]:
+    owner_url = os.environ.get("DATABASE_OWNER_URL")
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": database_url,
+        **({"DATABASE_OWNER_URL": _on_database(owner_url, BENCH_DB)} if owner_url else {}),
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
@@ -82,8 +83,9 @@ def _manage(env: dict[str, str], *args: str) -> str:
 
 
 def _prepare(database_url: str) -> dict[str, str]:
-    admin_url, bench_url = _database_urls(database_url)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    owner_url = os.environ.get("DATABASE_OWNER_URL") or database_url
+    bench_url = _on_database(database_url, BENCH_DB)
+    with psycopg.connect(_on_database(owner_url, "postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {BENCH_DB}")
     env = _env(bench_url, "config.settings.local")
@@ -159,8 +161,12 @@ def bench_api() -> None:
             ("tree", f"{plan}/tree/", static),
             ("nodes", f"{api}/nodes/", static),
         ]
-        print(f"api      gunicorn 2 workers, wrk {CONNECTIONS} connections {DURATION} each, partner key, PostgreSQL")
-        print(f"         {'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   ratio to baseline (req/s, p99)")
+        print(
+            f"api      gunicorn 2 workers, wrk {CONNECTIONS} connections {DURATION} each, partner key, PostgreSQL"
+        )
+        print(
+            f"         {'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   ratio to baseline (req/s, p99)"
+        )
         for result in (aggregate, static):
             print(f"         {result.name:<26}{result.rps:>9.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
         for name, url, baseline in endpoints:

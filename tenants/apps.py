@@ -1,6 +1,5 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate, pre_migrate
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +11,4 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from tenants import dbrole
 
-        connection_created.connect(dbrole.on_connection_created, dispatch_uid="ikkan_app_role")
-        pre_migrate.connect(dbrole.on_pre_migrate, dispatch_uid="ikkan_app_role_pre")
         post_migrate.connect(dbrole.on_post_migrate, dispatch_uid="ikkan_app_role_post")

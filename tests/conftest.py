@@ -2,20 +2,30 @@
 
 A and B belong to different firms; A's firm has a second workspace A2 that A's consultant is not
 assigned to. B's text fields carry a canary so a leak shows up in any response body.
+
+The world is built once per test session (per xdist worker), committed right after the migrations; each
+test runs in its own rolled-back transaction on top of it (the idea of Django's ``setUpTestData``) and gets
+its own deep copy of the Python objects, so neither a row nor an attribute a test changes reaches the next
+test (tests/test_world.py proves it). Tests that need real commits (``transaction=True``) run last, as
+Django's runner orders them, since the flush after each one empties the database; the world is rebuilt
+for the next one that asks for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from tenants import services
 from tenants.context import workspace_context
+from tenants.dbrole import credentials_restore, owner_credentials_swap
 from tenants.models import Firm, Membership, User, Workspace, WorkspaceApiKey
 from tenants.roles import FirmRole, Scope, WorkspaceRole
 from tests.checklist import world_checklists, world_decisions, world_reviews
@@ -25,7 +35,15 @@ CANARY_B = "CANARY-B-7f3e"
 CLIENT_ROLES = ("admin", "manager", "sales_rep", "viewer")
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    uses_fixture = "transactional_db" in getattr(item, "fixturenames", ())
+    return uses_fixture or bool(marker and marker.kwargs.get("transaction"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests that commit (and flush the database after) run last, so the shared world serves the others.
+    items.sort(key=_is_transactional)
     if settings.IS_POSTGRES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (row-level security); set DATABASE_URL to run it")
@@ -139,8 +157,43 @@ def _kpi_plan(side: Side, name: str) -> None:
         side.plan, side.kgi, side.ksf, side.kpi = plan, kgi, ksf, kpi
 
 
+def world_build() -> World:
+    """Every row of the world, in one transaction (row-level security needs the tenant per transaction)."""
+    with transaction.atomic():
+        return _world_rows()
+
+
+_SESSION: dict[str, World] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """The test database is created and migrated by the schema owner (the application's login cannot)."""
+    _SESSION["app_credentials"] = owner_credentials_swap()  # type: ignore[assignment]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, then the world, committed once for the whole session; from here on
+    the tests connect as the application's own login role, as the product does."""
+    credentials_restore(_SESSION.pop("app_credentials", None))  # type: ignore[arg-type]
+    with django_db_blocker.unblock():
+        _SESSION["world"] = world_build()
+    yield
+    owner_credentials_swap()  # pytest-django drops the test database next, as the owner
+
+
 @pytest.fixture
-def world(db: Any) -> World:
+def world(db: None) -> World:
+    # ``db`` follows the test's django_db marker, so a transaction=True test gets real commits here too.
+    shared = _SESSION.get("world")
+    if shared is None or not Workspace.objects.filter(id=shared.a.workspace.id).exists():
+        # A transactional test before this one flushed the database: build the world again.
+        shared = _SESSION["world"] = world_build()
+    return copy.deepcopy(shared)
+
+
+def _world_rows() -> World:
     firm_a = FirmFactory(name="Firm A")
     firm_b = FirmFactory(name=f"Firm {CANARY_B}")
     consultant_a = UserFactory(firm=firm_a, firm_role=FirmRole.CONSULTANT, is_staff=True)

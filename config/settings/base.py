@@ -97,9 +97,21 @@ DATABASES = {
 # so it can never leak to the next request on a reused connection.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-# The role the application runs as on PostgreSQL: not superuser, not table owner, not BYPASSRLS.
-# Migrations run as the connecting (owner) role; every other statement runs as this role.
-DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "ikkan_app")
+# On PostgreSQL the application LOGS IN as a role that is not superuser, not owner and not BYPASSRLS
+# (DATABASE_URL), so no statement it runs (RESET ROLE included) can step out of row-level security.
+# Migrations run as the schema owner (DATABASE_OWNER_URL), which also creates the application role.
+# Given only DATABASE_URL (a development convenience), that URL is the owner's and the application logs
+# in as DATABASE_APP_ROLE on the same server (password DATABASE_APP_PASSWORD, if the server wants one).
+DATABASE_OWNER: dict | None = None
+if IS_POSTGRES:
+    if os.environ.get("DATABASE_OWNER_URL"):
+        DATABASE_OWNER = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"])
+    else:
+        DATABASE_OWNER = dict(DATABASES["default"])
+        DATABASES["default"]["USER"] = os.environ.get("DATABASE_APP_ROLE", "ikkan_app")
+        DATABASES["default"]["PASSWORD"] = os.environ.get("DATABASE_APP_PASSWORD", "")
+DATABASE_APP_ROLE = DATABASES["default"].get("USER") or "ikkan_app"
+DATABASE_APP_PASSWORD = DATABASES["default"].get("PASSWORD") or ""
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "tenants.User"

@@ -32,6 +32,22 @@ def test_application_role_is_not_superuser_owner_or_bypassrls(db: Any) -> None:
     assert _scalar("SELECT count(*) FROM pg_tables WHERE tableowner = current_user") == 0
 
 
+def test_the_application_logs_in_as_its_role_and_reset_role_changes_nothing(world: World) -> None:
+    """The login itself is the application role (no SET ROLE on an owner's connection), so RESET ROLE (an
+    injection, a careless raw query) leaves row-level security in force."""
+    assert _scalar("SELECT session_user") == "ikkan_app"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+        cursor.execute("SELECT current_user, count(*) FROM tenants_auditevent GROUP BY 1")
+        assert cursor.fetchall() == []  # no workspace in context: not one row, not even the owner's view
+        with workspace_context(world.a.workspace.id):
+            cursor.execute("RESET ROLE")
+            cursor.execute("SELECT DISTINCT workspace_id FROM tenants_auditevent")
+            assert {row[0] for row in cursor.fetchall()} == {world.a.workspace.id}
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("ALTER TABLE tenants_auditevent NO FORCE ROW LEVEL SECURITY")
+
+
 def test_every_tenant_table_has_forced_rls_and_a_policy(db: Any) -> None:
     for model in apps.get_models():
         if not issubclass(model, WorkspaceScopedModel):
