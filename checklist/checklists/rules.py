@@ -12,6 +12,7 @@ from typing import Any
 
 from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
 from kpi.models import KpiNode
+from kpi.params import message_in
 from kpi.planning.smart import PlanCheckResult
 from kpi.selectors import plan_check_run, plan_nodes
 from kpi.units import value_display
@@ -193,8 +194,8 @@ def kpi_count_guidance(ctx: RuleContext) -> RuleOutcome:
         findings=[{"code": f.code, "kpis": list(f.kpi_keys)} for f in findings],
     )
     shown = warnings or findings
-    ja = " ".join(f.message_ja for f in shown)
-    en = " ".join(f.message_en for f in shown)
+    ja = " ".join(message_in(f.message, "ja") for f in shown)
+    en = " ".join(message_in(f.message, "en") for f in shown)
     return RuleOutcome(not warnings, ja, en, facts)
 
 
@@ -251,8 +252,9 @@ def leading_and_lagging(ctx: RuleContext) -> RuleOutcome:
     findings = [f for f in _check(ctx).findings if f.code in {"no_leading_kpi", "no_lagging_kpi"}]
     return RuleOutcome(
         False,
-        " ".join(f.message_ja for f in findings) or "先行指標と遅行指標の両方が必要です。",
-        " ".join(f.message_en for f in findings) or "Both leading and lagging indicators are needed.",
+        " ".join(message_in(f.message, "ja") for f in findings) or "先行指標と遅行指標の両方が必要です。",
+        " ".join(message_in(f.message, "en") for f in findings)
+        or "Both leading and lagging indicators are needed.",
         facts,
     )
 

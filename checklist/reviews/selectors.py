@@ -14,6 +14,7 @@ from django.utils import timezone
 from checklist.reviews.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
 from checklist.reviews.tokens import FEED_TOKEN_LENGTH, FEED_WORKSPACE_CHARS, feed_token_hash
 from kpi.models import KpiNode, KpiTarget
+from kpi.params import message_in
 from kpi.selectors import kpi_statuses, plan_sensitivity
 from kpi.units import value_display, value_format
 from tenants.clock import workspace_zone
@@ -97,20 +98,20 @@ def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[st
             "unit": node.unit,
             "period_start": status.period_start.isoformat(),
             "period_end": status.period_end.isoformat(),
-            "text_ja": status.message_ja,
-            "text_en": status.message_en,
+            "text_ja": message_in(status.message, "ja"),
+            "text_en": message_in(status.message, "en"),
         })  # fmt: skip
     # Behind first, then at risk, each in the tree's order.
     items.sort(key=lambda item: 0 if item["status"] == "behind" else 1)
     bottleneck = None
     result = plan_sensitivity(plan=plan, as_of=as_of)
-    if result is not None and (result.bottleneck is not None or result.summary_ja):
+    if result is not None:
         driver = result.bottleneck
         bottleneck = {
             "kind": "bottleneck",
             "driver_key": driver.key if driver else None,
-            "text_ja": f"ボトルネック: {result.summary_ja}",
-            "text_en": f"Bottleneck: {result.summary_en}",
+            "text_ja": f"ボトルネック: {message_in(result.summary, 'ja')}",
+            "text_en": f"Bottleneck: {message_in(result.summary, 'en')}",
         }
     return items, bottleneck
 

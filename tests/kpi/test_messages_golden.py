@@ -21,15 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from kpi import services as kpi_services
 from kpi.demo import demo_plan_seed
 from kpi.formulas import FormulaError, dependency_order, parse_formula, validate_formula
 from kpi.models import KpiPlan, Metric
 from kpi.planning import calendar, cascade, pacing, reverse, sensitivity, smart
+from kpi.units import ApproxYen
 from tenants.context import workspace_context
 from tenants.services import Actor
 from tests.conftest import World
+from tests.kpi.rendering import in_language
 
 GOLDEN = Path(__file__).parent / "golden"
 WRITE = bool(os.environ.get("KPI_GOLDEN_WRITE"))
@@ -53,44 +56,49 @@ def _compare(name: str, data: Any) -> None:
 # --- How each outcome gives its text (the only part that follows the code's shape) -------------------------
 
 
-def both(ja: str, en: str) -> dict[str, str]:
-    return {"ja": ja, "en": en}
+def both(message: Any) -> dict[str, str]:
+    return {"ja": in_language(message, "ja"), "en": in_language(message, "en")}
 
 
 def formula_error_text(error: FormulaError) -> dict[str, str]:
-    return both(error.message("ja"), error.message("en"))
+    return both(error.message)
 
 
 def planning_error_text(error: calendar.PlanningError) -> dict[str, str]:
-    return both(error.message_ja, error.message_en)
+    return both(error.message)
 
 
 def reason_text(reason: Any) -> dict[str, str] | None:
-    return None if reason is None else both(reason.message_ja, reason.message_en)
+    return None if reason is None else both(reason)
 
 
 def period_text(period: calendar.Period) -> dict[str, str]:
-    return both(period.label_ja, period.label_en)
+    return both(period.label)
 
 
 def rule_text(result: Any) -> dict[str, str]:
-    return both(result.rounding_rule_ja, result.rounding_rule_en)
+    return both(result.rounding_rule)
 
 
 def summary_text(result: sensitivity.SensitivityResult) -> dict[str, str]:
-    return both(result.summary_ja, result.summary_en)
+    return both(result.summary)
 
 
 def method_text(result: sensitivity.SensitivityResult) -> dict[str, str]:
-    return both(result.method_ja, result.method_en)
+    return both(result.method)
 
 
 def check_text(check: Any) -> dict[str, str]:
-    return both(check.message_ja, check.message_en)
+    return both(check.message)
 
 
 def approx_yen(amount: Decimal) -> str:
-    return reverse.format_jpy_ja_approx(amount)
+    return in_language(ApproxYen(amount), "ja")
+
+
+def to_dict(error: FormulaError, language: str) -> dict[str, Any]:
+    with translation.override(language):
+        return error.to_dict()
 
 
 # --- The pure modules ------------------------------------------------------------------------------------
@@ -135,7 +143,10 @@ def _formula_texts() -> dict[str, Any]:
             texts[name] = formula_error_text(error)
     texts["missing params"] = formula_error_text(FormulaError("too_long"))
     texts["unknown code"] = formula_error_text(FormulaError("not_a_code", column=2))
-    texts["to_dict"] = {"ja": FormulaError("empty").to_dict("ja"), "en": FormulaError("empty").to_dict("en")}
+    texts["to_dict"] = {
+        "ja": to_dict(FormulaError("empty"), "ja"),
+        "en": to_dict(FormulaError("empty"), "en"),
+    }
     return texts
 
 
@@ -157,9 +168,7 @@ def _planning_texts() -> dict[str, Any]:
             "start_month": _refusal(lambda: calendar.fiscal_year_of(dt.date(2026, 4, 1), 13)),
             "fiscal_year": _refusal(lambda: calendar.fiscal_year_range(0)),
             "period_kind": _refusal(lambda: calendar.periods_in(2026, 4, "fortnight")),
-            "period": _refusal(
-                lambda: calendar.Period("month", dt.date(2026, 5, 1), dt.date(2026, 4, 1), "x", "x")
-            ),
+            "period": _refusal(lambda: calendar.Period("month", dt.date(2026, 5, 1), dt.date(2026, 4, 1))),
             "holidays": _refusal(lambda: calendar.is_national_holiday(dt.date(2200, 1, 1))),
             "number": _refusal(lambda: cascade.cascade(1.5, months, "even")),  # type: ignore[arg-type]
             "finite": _refusal(lambda: cascade.cascade(D("NaN"), months, "even")),
@@ -206,7 +215,7 @@ def _reverse_texts() -> dict[str, Any]:
                                      periods=12)  # fmt: skip
     texts["seed"] = {
         "rule": rule_text(seed),
-        "names": [both(level.name_ja, level.name_en) for level in seed.levels],
+        "names": [{"ja": level.name_ja, "en": level.name_en} for level in seed.levels],
     }
     zero_rate = [stages[0], reverse.Stage("appointments", "meeting_rate", D(0), "meetings")]
     for name, kwargs in {

@@ -41,20 +41,9 @@ EXEMPT = (
 # Offences per module still to move (``_ja``/``_en`` identifiers + Japanese literals + localized() calls).
 MESSAGE_DEBT: dict[str, int] = {
     "core/i18n.py": 1,
-    "kpi/api/views.py": 57,
-    "kpi/definition_book.py": 26,
-    "kpi/formulas/errors.py": 44,
-    "kpi/planning/calendar.py": 37,
-    "kpi/planning/cascade.py": 29,
-    "kpi/planning/pacing.py": 7,
-    "kpi/planning/reverse.py": 67,
-    "kpi/planning/sensitivity.py": 69,
-    "kpi/planning/smart.py": 74,
-    "kpi/selectors.py": 35,
-    "kpi/services.py": 4,
-    "kpi/units.py": 3,
+    "kpi/api/views.py": 7,  # OpenAPI examples in Japanese; left while the API contract work changes this file
     "checklist/checklists/api.py": 19,
-    "checklist/checklists/rules.py": 41,
+    "checklist/checklists/rules.py": 37,
     "checklist/checklists/selectors.py": 30,
     "checklist/checklists/services.py": 42,
     "checklist/checklists/verification.py": 4,
@@ -65,7 +54,7 @@ MESSAGE_DEBT: dict[str, int] = {
     "checklist/decisions/services.py": 45,
     "checklist/reviews/api.py": 9,
     "checklist/reviews/rules.py": 22,
-    "checklist/reviews/selectors.py": 34,
+    "checklist/reviews/selectors.py": 29,
     "checklist/reviews/services.py": 22,
 }
 
