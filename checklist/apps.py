@@ -10,7 +10,10 @@ class ChecklistConfig(AppConfig):
     def ready(self) -> None:
         from checklist import receivers  # noqa: F401  (answers the control plane's membership signal)
 
-        # Registers the rule evaluators of the self-verifying items.
+        # Registers the message codes (messages) and the rule evaluators of the self-verifying items (rules).
+        from checklist.checklists import messages as checklists_messages  # noqa: F401
         from checklist.checklists import rules as checklists_rules  # noqa: F401
+        from checklist.decisions import messages as decisions_messages  # noqa: F401  (its message codes)
         from checklist.decisions import rules as decisions_rules  # noqa: F401
+        from checklist.reviews import messages as reviews_messages  # noqa: F401
         from checklist.reviews import rules as reviews_rules  # noqa: F401

@@ -23,11 +23,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from checklist.checklists import catalog, selectors, services
+from checklist.checklists import catalog, demo, selectors, services
 from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
+from checklist.checklists.params import language
 from core.api.inputs import query_filter, validated
 from core.api.pagination import CreatedCursorPagination
-from core.i18n import current_language, localized
+from core.messages import message_render
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import AuditEventOutputSerializer, StrictInputSerializer, WorkspaceRelatedField
 from tenants.models import Membership
@@ -63,7 +64,7 @@ class TemplateItemOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_text(self, item: ChecklistTemplateItem) -> str:
-        return localized(item.text_ja, item.text_en or item.text_ja)
+        return item.text_en if language() == "en" and item.text_en else item.text_ja
 
 
 class TemplateOutputSerializer(serializers.ModelSerializer):
@@ -88,7 +89,7 @@ class TemplateOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, template: ChecklistTemplate) -> str:
-        return template.name(current_language())
+        return template.name(language())
 
     def get_scope(self, template: ChecklistTemplate) -> str:
         """``global`` (the product's catalogue) or ``firm`` (this consulting firm's own)."""
@@ -127,28 +128,6 @@ class TemplateCreateInputSerializer(TemplateVersionInputSerializer):
     name_ja = serializers.CharField(max_length=200)
 
 
-_TEMPLATE_EXAMPLE = {
-    "key": "crm_onboarding",
-    "name_ja": "CRM導入チェックリスト",
-    "name_en": "CRM onboarding checklist",
-    "items": [
-        {
-            "key": "C01",
-            "axis": "S",
-            "text_ja": "KGIを数値で設定",
-            "text_en": "KGI set as a number",
-            "rule": "kgi_numeric",
-        },
-        {
-            "key": "C02",
-            "axis": "M",
-            "text_ja": "営業担当者の入力ルールを合意",
-            "text_en": "Input rules agreed",
-        },
-    ],
-}
-
-
 # --- Serializers: workspace checklists and items ------------------------------------------------------
 
 
@@ -173,16 +152,18 @@ class VerificationOutputSerializer(serializers.Serializer):
 
 
 def _verification_data(verification: selectors.Verification) -> dict[str, Any]:
+    """The verification in the request's language (rendered here, at the edge)."""
+    spec, evidence = verification.spec, verification.evidence
     return {
         "rule": verification.rule,
-        "description": localized(verification.description_ja, verification.description_en),
+        "description": spec.description(language()) if spec else "",
         "provable": verification.provable,
         "verified": verification.verified,
-        "evidence": localized(verification.evidence_ja, verification.evidence_en),
+        "evidence": evidence.render() if evidence else "",
         "facts": dict(verification.facts),
         "not_applicable": verification.not_applicable,
         "contradiction": verification.contradiction,
-        "message": localized(verification.message_ja, verification.message_en),
+        "message": verification.message.render(),
     }
 
 
@@ -210,10 +191,10 @@ class ItemOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_text(self, item: ChecklistItem) -> str:
-        return item.text(current_language())
+        return item.text(language())
 
     def get_axis_label(self, item: ChecklistItem) -> str:
-        return localized(*catalog.AXIS_LABELS[catalog.Axis(item.axis)])
+        return catalog.axis_label(item.axis, language())
 
     def get_effective_status(self, item: ChecklistItem) -> str:
         """The status progress counts: done when marked done or verified by its rule."""
@@ -262,7 +243,7 @@ def _progress_data(summary: selectors.ChecklistSummary) -> dict[str, Any]:
         "overall": _axis_data(result.overall),
         "by_axis": {axis.value: _axis_data(result.by_axis[axis]) for axis in catalog.Axis},
         "phase": result.phase.value,
-        "phase_label": localized(*catalog.PHASE_LABELS[result.phase]),
+        "phase_label": catalog.phase_label(result.phase, language()),
         "verified": summary.verified,
         "contradictions": summary.contradictions,
     }
@@ -281,7 +262,7 @@ class ChecklistOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, checklist: Checklist) -> str:
-        return checklist.name(current_language())
+        return checklist.name(language())
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, checklist: Checklist) -> dict[str, Any]:
@@ -311,7 +292,7 @@ class ChecklistAdoptInputSerializer(StrictInputSerializer):
         template = selectors.checklist_template_list(workspace=workspace).filter(id=value).first()
         if template is None:
             raise serializers.ValidationError(
-                localized("テンプレートが見つかりません。", "Template not found."), code="does_not_exist"
+                message_render("checklist.checklists.template_not_found"), code="does_not_exist"
             )
         return template
 
@@ -346,14 +327,16 @@ class ItemUpdateInputSerializer(StrictInputSerializer):
         summary="Create a firm template (version 1), visible to every workspace of the firm",
         request=TemplateCreateInputSerializer,
         responses={201: TemplateDetailSerializer},
-        examples=[OpenApiExample("Firm template", value=_TEMPLATE_EXAMPLE, request_only=True)],
+        examples=[OpenApiExample("Firm template", value=demo.API_EXAMPLES["template"], request_only=True)],
     ),
     versions=extend_schema(
         summary="Publish a new version of a firm template; adopted checklists keep the version they took",
         request=TemplateVersionInputSerializer,
         responses={201: TemplateDetailSerializer},
         examples=[
-            OpenApiExample("Version 2", value={"items": _TEMPLATE_EXAMPLE["items"][:1]}, request_only=True)
+            OpenApiExample(
+                "Version 2", value={"items": demo.API_EXAMPLES["template"]["items"][:1]}, request_only=True
+            )
         ],
     ),
 )
@@ -465,16 +448,12 @@ class ChecklistViewSet(
         examples=[
             OpenApiExample(
                 "Done with evidence",
-                value={
-                    "status": "done",
-                    "evidence_note": "4月の経営会議で合意",
-                    "evidence_links": ["https://docs.example.com/kpi-definitions"],
-                },
+                value=demo.API_EXAMPLES["item_done"],
                 request_only=True,
             ),
             OpenApiExample(
                 "Not applicable",
-                value={"status": "not_applicable", "not_applicable_reason": "パッケージで要件を満たすため"},
+                value=demo.API_EXAMPLES["item_not_applicable"],
                 request_only=True,
             ),
         ],

@@ -45,9 +45,11 @@ __all__ = [
     "Phase",
     "ProgressResult",
     "Rule",
+    "axis_label",
     "engagement_phase",
     "get_item",
     "get_template",
+    "phase_label",
     "progress",
     "progress_from_axes",
 ]
@@ -72,6 +74,12 @@ AXIS_LABELS: Mapping[Axis, tuple[str, str]] = MappingProxyType(
 )
 
 
+def axis_label(axis: Axis | str, lang: str) -> str:
+    """The axis's label in ``lang`` (``ja`` or ``en``)."""
+    ja, en = AXIS_LABELS[Axis(axis)]
+    return en if lang == "en" else ja
+
+
 class Phase(StrEnum):
     """Engagement phases, in order: strategy -> setup -> build -> operate."""
 
@@ -91,6 +99,12 @@ PHASE_LABELS: Mapping[Phase, tuple[str, str]] = MappingProxyType(
         Phase.OPERATE: ("運用", "Operate"),
     }
 )
+
+
+def phase_label(phase: Phase | str, lang: str) -> str:
+    """The phase's label in ``lang`` (``ja`` or ``en``)."""
+    ja, en = PHASE_LABELS[Phase(phase)]
+    return en if lang == "en" else ja
 
 
 class ItemStatus(StrEnum):
@@ -115,6 +129,9 @@ class Rule:
     description_ja: str
     description_en: str
     available: bool
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" else self.description_ja
 
 
 def _rule(key: str, ja: str, en: str, *, available: bool = True) -> tuple[str, Rule]:

@@ -18,6 +18,26 @@ from tenants.models import Membership, Workspace
 from tenants.roles import WorkspaceRole
 from tenants.services import Actor
 
+# The demo's words, shown as the examples of the checklists API (OpenAPI).
+API_EXAMPLES = {
+    "template": {
+        "key": "crm_onboarding",
+        "name_ja": "CRM導入チェックリスト",
+        "name_en": "CRM onboarding checklist",
+        "items": [
+            {"key": "C01", "axis": "S", "text_ja": "KGIを数値で設定", "text_en": "KGI set as a number",
+             "rule": "kgi_numeric"},
+            {"key": "C02", "axis": "M", "text_ja": "営業担当者の入力ルールを合意", "text_en": "Input rules agreed"},
+        ],
+    },
+    "item_done": {
+        "status": "done",
+        "evidence_note": "4月の経営会議で合意",
+        "evidence_links": ["https://docs.example.com/kpi-definitions"],
+    },
+    "item_not_applicable": {"status": "not_applicable", "not_applicable_reason": "パッケージで要件を満たすため"},
+}  # fmt: skip
+
 
 def demo_checklists_seed(*, workspace: Workspace, actor: Actor) -> None:
     """Adopt A (kpi_design) and B (sales_metrics) once and mark the manual items; runs in the workspace's context."""

@@ -3,19 +3,21 @@
 Every evaluator reads the plan of ``ctx.plan`` (``kpi.selectors.plan_current``); the nodes and the plan check
 (``kpi.selectors.plan_check_run``, SMART per KPI, counts, leading/lagging, owners) are read once per
 evaluation through ``ctx.memo`` because several rules need them. Evidence names things by their keys and
-names so a consultant can see what the product found.
+names so a consultant can see what the product found; it is a Message of ``checklist.checklists.messages``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from checklist.checklists import kpi_texts
+from checklist.checklists.messages import LIST, QUOTED
+from checklist.checklists.params import Amount, Named, joined
 from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
+from core.messages import Message
 from kpi.models import KpiNode
-from kpi.params import message_in
 from kpi.planning.smart import PlanCheckResult
 from kpi.selectors import plan_check_run, plan_nodes
-from kpi.units import value_display
 
 _COUNT_CODES = (
     "company_kpi_count_low",
@@ -25,6 +27,10 @@ _COUNT_CODES = (
     "department_kpi_count_high",
     "department_kpi_count_ok",
 )
+
+
+def _evidence(name: str, **params: Any) -> Message:
+    return Message(f"checklist.checklists.evidence.{name}", params)
 
 
 def _nodes(ctx: RuleContext) -> list[KpiNode]:
@@ -40,12 +46,7 @@ def _of_kind(ctx: RuleContext, kind: str) -> list[KpiNode]:
 
 
 def _no_plan() -> RuleOutcome:
-    return RuleOutcome(
-        verified=False,
-        evidence_ja="KPIプランがまだありません。KPIタブでプランを作成し、KGIを設定してください。",
-        evidence_en="There is no KPI plan yet; create one in the KPI section and set the KGI.",
-        facts={"plan": None},
-    )
+    return RuleOutcome(verified=False, evidence=_evidence("no_plan"), facts={"plan": None})
 
 
 def _plan_facts(ctx: RuleContext, **facts: Any) -> dict[str, Any]:
@@ -57,10 +58,6 @@ def _keys(nodes: list[KpiNode]) -> list[str]:
     return [node.key for node in nodes]
 
 
-def _join(keys: list[str] | tuple[str, ...]) -> str:
-    return ", ".join(keys)
-
-
 @rule_evaluator("kgi_numeric")
 def kgi_numeric(ctx: RuleContext) -> RuleOutcome:
     if ctx.plan is None:
@@ -68,25 +65,19 @@ def kgi_numeric(ctx: RuleContext) -> RuleOutcome:
     kgis = _of_kind(ctx, KpiNode.Kind.KGI)
     if not kgis:
         return RuleOutcome(
-            False,
-            f"プラン「{ctx.plan.name}」にKGIがありません。",
-            f"The plan '{ctx.plan.name}' has no KGI.",
-            _plan_facts(ctx, kgi=None),
+            False, _evidence("plan_without_kgi", plan=ctx.plan.name), _plan_facts(ctx, kgi=None)
         )
     kgi = kgis[0]
     target = kgi.target_value
     if target is None or target <= 0:
         return RuleOutcome(
             False,
-            f"KGI「{kgi.name_ja}」に正の数値目標がありません。",
-            f"The KGI '{kgi.name('en')}' has no positive numeric target.",
+            _evidence("kgi_without_target", kgi=Named.of(kgi)),
             _plan_facts(ctx, kgi=kgi.key, target=None if target is None else str(target)),
         )
-    ja, en = value_display(target, kgi.unit, "ja"), value_display(target, kgi.unit, "en")
     return RuleOutcome(
         True,
-        f"KGI「{kgi.name_ja}」目標 {ja}",
-        f"KGI '{kgi.name('en')}': target {en}",
+        _evidence("kgi_target", kgi=Named.of(kgi), target=Amount(target, kgi.unit)),
         _plan_facts(ctx, kgi=kgi.key, target=str(target), unit=kgi.unit),
     )
 
@@ -98,19 +89,10 @@ def ksf_under_kgi(ctx: RuleContext) -> RuleOutcome:
     kgi = next(iter(_of_kind(ctx, KpiNode.Kind.KGI)), None)
     ksfs = [n for n in _of_kind(ctx, KpiNode.Kind.KSF) if kgi is not None and n.parent_id == kgi.id]
     if not ksfs:
-        return RuleOutcome(
-            False,
-            "KGIの下にKSFが登録されていません。",
-            "No KSF sits under the KGI.",
-            _plan_facts(ctx, ksfs=[]),
-        )
-    names_ja = "、".join(f"「{n.name_ja}」" for n in ksfs)
-    names_en = ", ".join(f"'{n.name('en')}'" for n in ksfs)
+        return RuleOutcome(False, _evidence("no_ksf"), _plan_facts(ctx, ksfs=[]))
+    names = joined([Message(QUOTED, {"name": Named.of(n)}) for n in ksfs], LIST)
     return RuleOutcome(
-        True,
-        f"KGIの下にKSFが{len(ksfs)}個あります: {names_ja}",
-        f"{len(ksfs)} KSF(s) under the KGI: {names_en}",
-        _plan_facts(ctx, ksfs=_keys(ksfs)),
+        True, _evidence("ksfs_under_kgi", count=len(ksfs), ksfs=names), _plan_facts(ctx, ksfs=_keys(ksfs))
     )
 
 
@@ -120,38 +102,22 @@ def kpis_under_ksfs(ctx: RuleContext) -> RuleOutcome:
         return _no_plan()
     ksfs = _of_kind(ctx, KpiNode.Kind.KSF)
     if not ksfs:
-        return RuleOutcome(
-            False,
-            "KSFがないため、KSFに基づくKPIを確認できません。",
-            "There are no KSFs, so no KPI can be designed from them.",
-            _plan_facts(ctx, ksfs_without_kpis=[]),
-        )
+        return RuleOutcome(False, _evidence("no_ksf_for_kpis"), _plan_facts(ctx, ksfs_without_kpis=[]))
     # A KPI under another KPI still hangs from a KPI that is directly under the KSF, so direct children
     # are enough.
     with_kpi = {n.parent_id for n in _of_kind(ctx, KpiNode.Kind.KPI)}
     missing = [n.key for n in ksfs if n.id not in with_kpi]
     if missing:
         return RuleOutcome(
-            False,
-            f"KPIが紐づいていないKSFがあります: {_join(missing)}",
-            f"KSFs without any KPI: {_join(missing)}",
-            _plan_facts(ctx, ksfs_without_kpis=missing),
+            False, _evidence("ksfs_without_kpis", ksfs=missing), _plan_facts(ctx, ksfs_without_kpis=missing)
         )
     return RuleOutcome(
-        True,
-        f"すべてのKSF({len(ksfs)}個)にKPIが紐づいています。",
-        f"Every KSF ({len(ksfs)}) has at least one KPI.",
-        _plan_facts(ctx, ksfs_without_kpis=[]),
+        True, _evidence("every_ksf_has_kpis", count=len(ksfs)), _plan_facts(ctx, ksfs_without_kpis=[])
     )
 
 
 def _no_kpis(ctx: RuleContext) -> RuleOutcome:
-    return RuleOutcome(
-        False,
-        "KPIが1つもありません。",
-        "There are no KPIs.",
-        _plan_facts(ctx, kpis=0),
-    )
+    return RuleOutcome(False, _evidence("no_kpis"), _plan_facts(ctx, kpis=0))
 
 
 @rule_evaluator("all_kpis_smart")
@@ -163,17 +129,15 @@ def all_kpis_smart(ctx: RuleContext) -> RuleOutcome:
         return _no_kpis(ctx)
     failing = {r.key: list(r.failed_criteria) for r in results if not r.passed}
     if failing:
-        listed = _join([f"{key}({'/'.join(criteria)})" for key, criteria in failing.items()])
+        listed = [f"{key}({'/'.join(criteria)})" for key, criteria in failing.items()]
         return RuleOutcome(
             False,
-            f"SMARTの点検を満たしていないKPIが{len(failing)}個あります: {listed}",
-            f"{len(failing)} of {len(results)} KPIs fail the SMART check: {listed}",
+            _evidence("kpis_not_smart", count=len(failing), total=len(results), failing=listed),
             _plan_facts(ctx, kpis=len(results), failing=failing),
         )
     return RuleOutcome(
         True,
-        f"すべてのKPI({len(results)}個)がSMARTの点検を満たしています。",
-        f"All {len(results)} KPIs pass the SMART check.",
+        _evidence("all_kpis_smart", count=len(results)),
         _plan_facts(ctx, kpis=len(results), failing={}),
     )
 
@@ -193,10 +157,8 @@ def kpi_count_guidance(ctx: RuleContext) -> RuleOutcome:
         kpis=len(check.smart_results),
         findings=[{"code": f.code, "kpis": list(f.kpi_keys)} for f in findings],
     )
-    shown = warnings or findings
-    ja = " ".join(message_in(f.message, "ja") for f in shown)
-    en = " ".join(message_in(f.message, "en") for f in shown)
-    return RuleOutcome(not warnings, ja, en, facts)
+    shown = joined([kpi_texts.finding_message(f) for f in warnings or findings])
+    return RuleOutcome(not warnings, _evidence("kpi_count", findings=shown), facts)
 
 
 @rule_evaluator("tree_exists")
@@ -209,25 +171,18 @@ def tree_exists(ctx: RuleContext) -> RuleOutcome:
     counts = {"kgi": len(kgis), "ksf": len(ksfs), "kpi": len(kpis)}
     if not (kgis and ksfs and kpis):
         return RuleOutcome(
-            False,
-            f"ツリーが未完成です(KGI {len(kgis)}・KSF {len(ksfs)}・KPI {len(kpis)})。",
-            f"The tree is incomplete (KGI {len(kgis)}, KSF {len(ksfs)}, KPI {len(kpis)}).",
-            _plan_facts(ctx, counts=counts, unlinked=[]),
+            False, _evidence("tree_incomplete", **counts), _plan_facts(ctx, counts=counts, unlinked=[])
         )
     unlinked = [r.key for r in _check(ctx).smart_results if not r.check("R").passed]
     if unlinked:
         return RuleOutcome(
             False,
-            f"KGIまでつながっていないKPIがあります: {_join(unlinked)}",
-            f"KPIs not linked up to the KGI: {_join(unlinked)}",
+            _evidence("kpis_unlinked", kpis=unlinked),
             _plan_facts(ctx, counts=counts, unlinked=unlinked),
         )
     return RuleOutcome(
         True,
-        f"プラン「{ctx.plan.name}」にKGI→KSF {len(ksfs)}個→KPI {len(kpis)}個のツリーがあり、"
-        "すべてのKPIがKGIにつながっています。",
-        f"Plan '{ctx.plan.name}' holds a KGI -> {len(ksfs)} KSF(s) -> {len(kpis)} KPI(s) tree; every KPI "
-        "links up to the KGI.",
+        _evidence("tree_complete", plan=ctx.plan.name, ksf=len(ksfs), kpi=len(kpis)),
         _plan_facts(ctx, counts=counts, unlinked=[]),
     )
 
@@ -243,20 +198,12 @@ def leading_and_lagging(ctx: RuleContext) -> RuleOutcome:
     lagging = [n.key for n in kpis if n.indicator == "lagging"]
     facts = _plan_facts(ctx, leading=leading, lagging=lagging)
     if leading and lagging:
-        return RuleOutcome(
-            True,
-            f"先行指標: {_join(leading)} / 遅行指標: {_join(lagging)}",
-            f"Leading: {_join(leading)} / lagging: {_join(lagging)}",
-            facts,
-        )
+        return RuleOutcome(True, _evidence("leading_and_lagging", leading=leading, lagging=lagging), facts)
     findings = [f for f in _check(ctx).findings if f.code in {"no_leading_kpi", "no_lagging_kpi"}]
-    return RuleOutcome(
-        False,
-        " ".join(message_in(f.message, "ja") for f in findings) or "先行指標と遅行指標の両方が必要です。",
-        " ".join(message_in(f.message, "en") for f in findings)
-        or "Both leading and lagging indicators are needed.",
-        facts,
-    )
+    if not findings:
+        return RuleOutcome(False, _evidence("indicators_needed"), facts)
+    shown = joined([kpi_texts.finding_message(f) for f in findings])
+    return RuleOutcome(False, _evidence("indicators_missing", findings=shown), facts)
 
 
 @rule_evaluator("all_kpis_owned")
@@ -270,14 +217,12 @@ def all_kpis_owned(ctx: RuleContext) -> RuleOutcome:
     if ownerless:
         return RuleOutcome(
             False,
-            f"責任者が未設定のKPIがあります: {_join(ownerless)}",
-            f"KPIs without an owner: {_join(ownerless)}",
+            _evidence("kpis_without_owner", kpis=ownerless),
             _plan_facts(ctx, kpis=len(kpis), without_owner=ownerless),
         )
     owners = sorted({n.owner.user.full_name or n.owner.user.email for n in kpis if n.owner is not None})
     return RuleOutcome(
         True,
-        f"すべてのKPI({len(kpis)}個)に責任者がいます: {'、'.join(owners)}",
-        f"Every KPI ({len(kpis)}) has an owner: {', '.join(owners)}",
+        _evidence("all_kpis_owned", count=len(kpis), owners=joined(owners, LIST)),
         _plan_facts(ctx, kpis=len(kpis), without_owner=[]),
     )

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from checklist.checklists import catalog
 from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate
 from checklist.checklists.verification import RuleOutcome, rule_is_provable, rules_evaluate
+from core.messages import Message
 from tenants.models import AuditEvent, Workspace
 
 Outcomes = Mapping[str, RuleOutcome | None]
@@ -40,68 +41,55 @@ def checklist_outcomes(
 
 @dataclass(frozen=True)
 class Verification:
-    """What the product's own state says about one item, beside the person's manual status."""
+    """What the product's own state says about one item, beside the person's manual status.
+
+    ``message`` says what that means for the item; ``evidence`` is the rule's own finding (None when the rule
+    cannot be evaluated); ``spec`` is the rule of the catalogue (its description), None for manual items.
+    """
 
     rule: str | None
-    description_ja: str = ""
-    description_en: str = ""
+    message: Message
+    spec: catalog.Rule | None = None
     provable: bool = False
     verified: bool | None = None
-    evidence_ja: str = ""
-    evidence_en: str = ""
+    evidence: Message | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
     not_applicable: bool = False
     contradiction: bool = False
-    message_ja: str = ""
-    message_en: str = ""
+
+
+def _verification_message(name: str, **params: Any) -> Message:
+    return Message(f"checklist.checklists.verification.{name}", params)
 
 
 def item_verification(item: ChecklistItem, outcomes: Outcomes) -> Verification:
     if not item.rule:
-        return Verification(
-            rule=None,
-            message_ja="この項目は製品の状態から確認できないため、手動で更新します。",
-            message_en="The product holds no state that proves this item; it is ticked by hand.",
-        )
-    rule = catalog.RULES.get(item.rule)
-    description = (rule.description_ja, rule.description_en) if rule else ("", "")
+        return Verification(rule=None, message=_verification_message("manual"))
+    spec = catalog.RULES.get(item.rule)
     outcome = outcomes.get(item.rule)
     if outcome is None or not rule_is_provable(item.rule):
-        return Verification(
-            rule=item.rule,
-            description_ja=description[0],
-            description_en=description[1],
-            message_ja="この項目を確認する機能はまだ提供されていません。提供後に自動で確認されます。",
-            message_en="The capability that proves this item is not built yet; it will be verified "
-            "automatically once it is.",
-        )
+        return Verification(rule=item.rule, spec=spec, message=_verification_message("not_built"))
     contradiction = (
         item.status == ChecklistItem.Status.DONE and not outcome.verified and not outcome.not_applicable
     )
     if contradiction:
-        message = (
-            f"手動で「完了」にされていますが、製品の状態はこれを裏付けていません: {outcome.evidence_ja}",
-            f"Marked done by hand, but the product's evidence does not confirm it: {outcome.evidence_en}",
-        )
+        message = _verification_message("contradicted", evidence=outcome.evidence)
     elif outcome.verified:
-        message = ("製品の状態により確認済みです。", "Verified from the product's own state.")
+        message = _verification_message("verified")
     elif outcome.not_applicable:
-        message = ("このワークスペースには該当しません。", "This does not apply to this workspace.")
+        message = _verification_message("not_applicable")
     else:
-        message = ("製品の状態ではまだ確認できません。", "The product's state does not prove it yet.")
+        message = _verification_message("not_proven")
     return Verification(
         rule=item.rule,
-        description_ja=description[0],
-        description_en=description[1],
+        spec=spec,
+        message=message,
         provable=True,
         verified=outcome.verified,
-        evidence_ja=outcome.evidence_ja,
-        evidence_en=outcome.evidence_en,
+        evidence=outcome.evidence,
         facts=outcome.facts,
         not_applicable=outcome.not_applicable,
         contradiction=contradiction,
-        message_ja=message[0],
-        message_en=message[1],
     )
 
 

@@ -19,7 +19,6 @@ from checklist.checklists import catalog
 from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from core.changes import fields_apply
 from core.errors import ConflictError, ServiceError
-from core.i18n import localized
 from tenants.context import require_workspace_id
 from tenants.models import Firm, Workspace
 from tenants.services import Actor, audit_event_record
@@ -36,6 +35,12 @@ ITEM_UPDATE_FIELDS = (
     "evidence_links",
 )
 _http_url = URLValidator(schemes=["http", "https"])
+
+
+def _error(name: str, *, conflict: bool = False, field: str | None = None, **params: Any) -> ServiceError:
+    """A refusal of ``checklist.checklists.messages`` (``checklist.checklists.<name>``)."""
+    error = ConflictError if conflict else ServiceError
+    return error(f"checklist.checklists.{name}", params=params, field=field)
 
 
 # --- Templates ---------------------------------------------------------------------------------
@@ -84,43 +89,19 @@ def checklist_template_catalogue_install() -> list[ChecklistTemplate]:
 
 def _items_validate(items: Sequence[dict[str, Any]]) -> None:
     if not items:
-        raise ServiceError(
-            "items_required",
-            localized("項目を1つ以上指定してください。", "Give at least one item."),
-            field="items",
-        )
+        raise _error("items_required", field="items")
     if len(items) > MAX_TEMPLATE_ITEMS:
-        raise ServiceError(
-            "too_many_items",
-            localized(
-                f"項目は{MAX_TEMPLATE_ITEMS}個までです。",
-                f"A template has at most {MAX_TEMPLATE_ITEMS} items.",
-            ),
-            field="items",
-        )
+        raise _error("too_many_items", field="items", max=MAX_TEMPLATE_ITEMS)
     keys = [item["key"] for item in items]
     duplicates = sorted({key for key in keys if keys.count(key) > 1})
     if duplicates:
-        raise ServiceError(
-            "duplicate_item_keys",
-            localized(
-                f"項目キーが重複しています: {', '.join(duplicates)}",
-                f"Duplicate item keys: {', '.join(duplicates)}",
-            ),
-            field="items",
-        )
+        raise _error("duplicate_item_keys", field="items", keys=duplicates)
     for item in items:
         if item.get("axis") not in {axis.value for axis in catalog.Axis}:
-            raise ServiceError(
-                "invalid_axis", localized("軸はS・M・Dのいずれかです。", "Axis is S, M or D."), field="items"
-            )
+            raise _error("invalid_axis", field="items")
         rule = item.get("rule") or ""
         if rule and rule not in catalog.RULES:
-            raise ServiceError(
-                "unknown_rule",
-                localized(f"検証ルール {rule} はありません。", f"There is no verification rule {rule!r}."),
-                field="items",
-            )
+            raise _error("unknown_rule", field="items", rule=rule)
 
 
 def _template_write(
@@ -162,22 +143,9 @@ def checklist_template_create(
     """A firm's own template (version 1), visible to every workspace of the workspace's firm."""
     firm = _firm_locked(workspace.firm_id)
     if key in catalog.TEMPLATES:
-        raise ConflictError(
-            "template_key_reserved",
-            localized(
-                "このキーは標準テンプレートで使われています。", "This key belongs to a standard template."
-            ),
-            field="key",
-        )
+        raise _error("template_key_reserved", conflict=True, field="key")
     if ChecklistTemplate.objects.filter(firm=firm, key=key).exists():
-        raise ConflictError(
-            "template_key_taken",
-            localized(
-                "このキーのテンプレートは既にあります。新しいバージョンとして公開してください。",
-                "A template with this key exists; publish a new version of it instead.",
-            ),
-            field="key",
-        )
+        raise _error("template_key_taken", conflict=True, field="key")
     _items_validate(items)
     template = _template_write(firm=firm, key=key, version=1, name_ja=name_ja, name_en=name_en, items=items)
     audit_event_record(
@@ -201,13 +169,7 @@ def checklist_template_version_publish(
 ) -> ChecklistTemplate:
     """A new version of a firm template. Earlier versions, and every checklist adopted from them, stay as they are."""
     if template.firm_id is None:
-        raise ServiceError(
-            "template_global",
-            localized(
-                "標準テンプレートは製品のカタログでのみ改訂されます。",
-                "Standard templates are revised only through the product's catalogue.",
-            ),
-        )
+        raise _error("template_global")
     firm = _firm_locked(template.firm_id)
     _items_validate(items)
     latest = ChecklistTemplate.objects.filter(firm=firm, key=template.key).order_by("-version").first()
@@ -240,24 +202,19 @@ def checklist_template_version_publish(
 def checklist_adopt(*, actor: Actor, workspace: Workspace, template: ChecklistTemplate) -> Checklist:
     """Copy a template version into the workspace (items with keys, axes, texts and rules)."""
     if workspace.id != require_workspace_id():
-        raise ServiceError("wrong_workspace", localized("ワークスペースが一致しません。", "Wrong workspace."))
+        raise _error("wrong_workspace")
     if not ChecklistTemplate.objects.visible_to_firms([workspace.firm_id]).filter(id=template.id).exists():
-        raise ServiceError(
-            "template_not_found",
-            localized("テンプレートが見つかりません。", "Template not found."),
-            field="template",
-        )
+        raise _error("template_not_found", field="template")
     # Serialise adoptions in the workspace so the same key is never adopted twice.
     Workspace.objects.select_for_update().filter(id=workspace.id).first()
     existing = Checklist.objects.filter(template_key=template.key).first()
     if existing is not None:
-        raise ConflictError(
+        raise _error(
             "template_already_adopted",
-            localized(
-                f"テンプレート {template.key} は既に採用されています(バージョン{existing.template_version})。",
-                f"Template {template.key} is already adopted (version {existing.template_version}).",
-            ),
+            conflict=True,
             field="template",
+            template=template.key,
+            version=existing.template_version,
         )
     checklist = Checklist.objects.create(
         template=template,
@@ -295,17 +252,9 @@ def checklist_adopt(*, actor: Actor, workspace: Workspace, template: ChecklistTe
 
 def _links_clean(links: Any) -> list[str]:
     if not isinstance(links, list | tuple):
-        raise ServiceError(
-            "invalid_links",
-            localized("リンクはURLのリストです。", "Links are a list of URLs."),
-            field="evidence_links",
-        )
+        raise _error("invalid_links", field="evidence_links")
     if len(links) > MAX_EVIDENCE_LINKS:
-        raise ServiceError(
-            "too_many_links",
-            localized(f"リンクは{MAX_EVIDENCE_LINKS}個までです。", f"At most {MAX_EVIDENCE_LINKS} links."),
-            field="evidence_links",
-        )
+        raise _error("too_many_links", field="evidence_links", max=MAX_EVIDENCE_LINKS)
     cleaned = []
     for link in links:
         try:
@@ -313,11 +262,7 @@ def _links_clean(links: Any) -> list[str]:
                 raise DjangoValidationError("bad")
             _http_url(link)
         except DjangoValidationError:
-            raise ServiceError(
-                "invalid_link",
-                localized("リンクはhttp(s)のURLにしてください。", "Each link must be an http(s) URL."),
-                field="evidence_links",
-            ) from None
+            raise _error("invalid_link", field="evidence_links") from None
         cleaned.append(link)
     return cleaned
 
@@ -331,14 +276,10 @@ def checklist_item_update(*, actor: Actor, item: ChecklistItem, **changes: Any) 
     """
     unknown = set(changes) - set(ITEM_UPDATE_FIELDS)
     if unknown:
-        raise ServiceError(
-            "unknown_field", localized("不明な項目です。", "Unknown field."), field=sorted(unknown)[0]
-        )
+        raise _error("unknown_field", field=sorted(unknown)[0])
     item = ChecklistItem.objects.select_for_update().get(id=item.id)
     if "status" in changes and changes["status"] not in ChecklistItem.Status.values:
-        raise ServiceError(
-            "invalid_status", localized("不明なステータスです。", "Unknown status."), field="status"
-        )
+        raise _error("invalid_status", field="status")
     if "evidence_links" in changes:
         changes["evidence_links"] = _links_clean(changes["evidence_links"])
     for text_field in ("not_applicable_reason", "evidence_note"):
@@ -346,34 +287,14 @@ def checklist_item_update(*, actor: Actor, item: ChecklistItem, **changes: Any) 
             changes[text_field] = (changes[text_field] or "").strip()
     owner = changes.get("owner")
     if owner is not None and owner.workspace_id != item.workspace_id:
-        raise ServiceError(
-            "owner_not_member",
-            localized(
-                "担当者はこのワークスペースのメンバーにしてください。",
-                "The owner must be a member of this workspace.",
-            ),
-            field="owner",
-        )
+        raise _error("owner_not_member", field="owner")
     new_status = changes.get("status", item.status)
     if new_status == ChecklistItem.Status.NOT_APPLICABLE:
         reason = changes.get("not_applicable_reason", item.not_applicable_reason)
         if not reason:
-            raise ServiceError(
-                "reason_required",
-                localized(
-                    "「対象外」にするには理由が必要です。", "Marking an item not applicable needs a reason."
-                ),
-                field="not_applicable_reason",
-            )
+            raise _error("reason_required", field="not_applicable_reason")
     elif changes.get("not_applicable_reason"):
-        raise ServiceError(
-            "reason_only_when_not_applicable",
-            localized(
-                "理由は「対象外」にする場合にだけ指定します。",
-                "A reason is given only when marking the item not applicable.",
-            ),
-            field="not_applicable_reason",
-        )
+        raise _error("reason_only_when_not_applicable", field="not_applicable_reason")
     elif item.not_applicable_reason:
         changes["not_applicable_reason"] = ""  # leaving not applicable: the old reason goes, in the history
     diff = fields_apply(item, changes)

@@ -1,9 +1,11 @@
 """Self-verifying checklist items: one evaluator per rule key of ``checklist.checklists.catalog.RULES``.
 
 An evaluator reads the workspace's own state and says whether it proves the rule, with evidence a person
-can read. Outcomes are computed when asked (on every read), never stored, so an item flips back the moment
-the state it reads changes. Evaluators register with :func:`rule_evaluator`; the modules that hold them
-(``checklist.checklists.rules``, ``checklist.decisions.rules``, ``checklist.reviews.rules``) are imported by ``ChecklistConfig.ready``.
+can read: a :class:`~core.messages.Message` (a code of the catalogue and its parameters), rendered in the
+reader's language at the edge. Outcomes are computed when asked (on every read), never stored, so an item
+flips back the moment the state it reads changes. Evaluators register with :func:`rule_evaluator`; the modules
+that hold them (``checklist.checklists.rules``, ``checklist.decisions.rules``, ``checklist.reviews.rules``) are
+imported by ``ChecklistConfig.ready``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from checklist.checklists.catalog import RULES
+from core.messages import Message
 from tenants.clock import workspace_today
 from tenants.models import Workspace
 
@@ -30,13 +33,9 @@ class RuleOutcome:
     """
 
     verified: bool
-    evidence_ja: str
-    evidence_en: str
+    evidence: Message
     facts: Mapping[str, Any] = field(default_factory=dict)
     not_applicable: bool = False
-
-    def evidence(self, language: str) -> str:
-        return self.evidence_en if language == "en" else self.evidence_ja
 
 
 class RuleContext:

@@ -1,6 +1,6 @@
 """API of the decision matrix (package versus full scratch), under /api/v1/workspaces/<workspace_id>/.
 
-* ``checklist/matrices/``: list, create (empty or from scoring.py's option templates), retrieve, PATCH
+* ``checklist/matrices/``: list, create (empty or from the default option templates), retrieve, PATCH
   (name, weights, archive); ``{id}/result/`` (totals, ranking, recommendation, stability, signals, the
   combined recommendation); ``{id}/signals/`` (GET, PUT the answers); ``{id}/decision/`` (GET, POST to
   record, PATCH requirements/development plan); ``{id}/reopen/``; ``{id}/export/markdown/`` (text/markdown).
@@ -8,6 +8,9 @@
 
 Everyone with CHECKLIST_READ reads; only CHECKLIST_MANAGE (consultants, firm owners) changes anything.
 All numbers come from ``checklist.decisions.scoring`` through the selectors; views only parse and render.
+This is the edge of the message layer: scoring's sentences and errors arrive as messages (codes with
+parameters) and are rendered here; the result and signals answer each sentence in both languages
+(``*_ja``/``*_en`` fields, as they always have), errors in the request's language with their code and params.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import path
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -38,7 +42,7 @@ from checklist.decisions import scoring, selectors, services
 from checklist.decisions.models import OPTION_KIND_CHOICES, DecisionMatrix, MatrixOption
 from core.api.inputs import document_language, query_filter, validated
 from core.errors import ServiceError
-from core.i18n import localized
+from core.messages import Message, param_json
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
 from tenants.roles import Perm
@@ -60,6 +64,15 @@ class OptionKindField(serializers.ChoiceField):
 class TemplateKeyField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=TEMPLATE_KEYS, **kwargs)
+
+
+def _in_both(field: str, message: Message) -> dict[str, str]:
+    """``{field}_ja`` and ``{field}_en``: the message in both languages, as these responses always answered."""
+    texts = {}
+    for lang in ("ja", "en"):
+        with translation.override(lang):
+            texts[f"{field}_{lang}"] = message.render()
+    return texts
 
 
 def _number(value: Decimal | Fraction | int) -> int | float:
@@ -215,7 +228,7 @@ def result_data(evaluation: selectors.MatrixEvaluation) -> dict[str, Any]:
         "problem": None,
         "missing_scores": [{"option": str(o.id), "option_name": o.name, "criterion": c} for o, c in evaluation.missing],
         "criteria": [
-            {"key": c.key, "name_ja": c.name_ja, "name_en": c.name_en, "weight": _number(inputs.weights[c.key]),
+            {"key": c.key, "name_ja": c.name("ja"), "name_en": c.name("en"), "weight": _number(inputs.weights[c.key]),
              "default_weight": c.default_weight}
             for c in scoring.CRITERIA
         ],
@@ -232,8 +245,7 @@ def result_data(evaluation: selectors.MatrixEvaluation) -> dict[str, Any]:
             "unanswered": list(signals.unanswered),
             "complete": signals.complete,
             "implication": signals.implication.value,
-            "summary_ja": signals.summary("ja"),
-            "summary_en": signals.summary("en"),
+            **_in_both("summary", signals.summary),
         },
         "final": None,
         "decision": decision_data(evaluation.matrix),
@@ -241,7 +253,8 @@ def result_data(evaluation: selectors.MatrixEvaluation) -> dict[str, Any]:
     if result is None:
         error = evaluation.error
         assert error is not None
-        data["problem"] = {"code": error.code, "message_ja": error.message_ja, "message_en": error.message_en}
+        data["problem"] = {"code": error.code, "params": {k: param_json(v) for k, v in error.params.items()},
+                           **_in_both("message", error.message)}  # fmt: skip
         return data
     data["options"] = [
         {"id": o.key, "name": names[o.key], "kind": inputs.kinds[o.key], "weighted_total": _number(o.weighted_total),
@@ -262,8 +275,7 @@ def result_data(evaluation: selectors.MatrixEvaluation) -> dict[str, Any]:
         "runner_up": stab.runner_up,
         "flip": _flip(stab.flip, names) if stab.flip else None,
         "flips": [_flip(f, names) for f in stab.flips],
-        "sentence_ja": scoring.stability_sentence(stab, "ja", evaluation.inputs.names),
-        "sentence_en": scoring.stability_sentence(stab, "en", evaluation.inputs.names),
+        **_in_both("sentence", scoring.stability_sentence(stab, names)),
     }
     final = evaluation.final
     assert final is not None
@@ -273,8 +285,7 @@ def result_data(evaluation: selectors.MatrixEvaluation) -> dict[str, Any]:
         "matrix_option": final.matrix_option,
         "matrix_kind": final.matrix_kind.value if final.matrix_kind else None,
         "signals_implication": final.signals_implication.value,
-        "explanation_ja": final.explanation_ja,
-        "explanation_en": final.explanation_en,
+        **_in_both("explanation", final.explanation),
     }
     return data
 
@@ -302,7 +313,7 @@ _RESULT_EXAMPLE = {
         summary="Create a matrix (nine criteria at default weights; empty or pre-filled from templates)",
         request=MatrixCreateInputSerializer,
         examples=[OpenApiExample("Pre-filled", value={
-            "name": "2026 CRM選定", "templates": ["hubspot", "salesforce", "kintone", "full_scratch", "hybrid"],
+            "name": "2026 CRM selection", "templates": ["hubspot", "salesforce", "kintone", "full_scratch", "hybrid"],
             "weights": {"lead_time": 20}})],
     ),
     partial_update=extend_schema(
@@ -369,15 +380,13 @@ class MatrixViewSet(
         assessed = scoring.signals_assess(matrix.signal_answers or {})
         return Response({
             "questions": [
-                {"key": s.key, "question_ja": s.question_ja, "question_en": s.question_en,
-                 "answer": (matrix.signal_answers or {}).get(s.key)}
+                {"key": s.key, **_in_both("question", s.question), "answer": (matrix.signal_answers or {}).get(s.key)}
                 for s in scoring.SIGNALS
             ],
             "yes_count": assessed.yes_count,
             "complete": assessed.complete,
             "implication": assessed.implication.value,
-            "summary_ja": assessed.summary("ja"),
-            "summary_en": assessed.summary("en"),
+            **_in_both("summary", assessed.summary),
         })  # fmt: skip
 
     @extend_schema(methods=["GET"], summary="The recorded decision (decided=false when none)")
@@ -390,7 +399,7 @@ class MatrixViewSet(
                 "Hybrid",
                 value={
                     "option": "<option id>",
-                    "reason": "独自KPIの計算と可視化が必要なため",
+                    "reason": "Custom KPI calculation and dashboards are needed",
                     "requirements": "https://example.com/requirements",
                     "development_plan": "Q3: dashboard MVP",
                 },
@@ -431,9 +440,9 @@ class MatrixViewSet(
         request=OptionCreateInputSerializer,
         examples=[
             OpenApiExample("From a template", value={"matrix": "<matrix id>", "template": "kintone"}),
-            OpenApiExample("Custom", value={"matrix": "<matrix id>", "name": "自社開発+Looker", "kind": "hybrid",
+            OpenApiExample("Custom", value={"matrix": "<matrix id>", "name": "In-house build + Looker", "kind": "hybrid",
                                             "scores": {"initial_cost": 3, "lead_time": 2},
-                                            "rationales": {"initial_cost": "BIライセンスのみ"}}),
+                                            "rationales": {"initial_cost": "BI licence only"}}),
         ],
     ),
     partial_update=extend_schema(
@@ -496,7 +505,7 @@ class MatrixExportView(WorkspaceScopedViewMixin, GenericAPIView):
         try:
             text = selectors.matrix_markdown_render(matrix, lang=lang)
         except scoring.ScoringError as exc:
-            raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en)) from exc
+            raise ServiceError(exc.code, params=exc.params) from exc
         response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="decision-matrix-{matrix.id}-{lang}.md"'
         return response

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from checklist.decisions.scoring import OptionKind
+from checklist.decisions.criteria import OptionKind
 from tenants.db import WorkspaceScopedModel
 
 __all__ = ["DecisionMatrix", "MatrixOption"]
@@ -93,7 +93,8 @@ class MatrixOption(WorkspaceScopedModel):
     """A candidate (HubSpot, Salesforce, kintone, a full-scratch build, a hybrid): scores 1-5 with rationales.
 
     ``scores`` maps criterion key -> int; a criterion not in it is not scored yet. ``rationales`` maps
-    criterion key -> text. ``template_key`` names the scoring.py template it was created from, if any.
+    criterion key -> text. ``template_key`` names the default option template (``checklist.decisions.criteria``)
+    it was created from, if any.
     """
 
     matrix = models.ForeignKey(

@@ -10,14 +10,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from django.utils import timezone
 
 from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
 from checklist.decisions import scoring
 from checklist.decisions.models import DecisionMatrix
+from checklist.decisions.scoring.params import Listing
 from checklist.decisions.selectors import matrix_evaluate, matrix_latest_decided, matrix_list
+from core.messages import Message
 
 MIN_OPTIONS = 2
+
+
+@dataclass(frozen=True)
+class _Moment:
+    """When a decision was recorded: shown in the workspace's time zone to the minute, answered in ISO."""
+
+    value: dt.datetime
+
+    def display(self) -> str:
+        return timezone.localtime(self.value).strftime("%Y-%m-%d %H:%M")
+
+    def to_json(self) -> Any:
+        return self.value.isoformat()
+
+
+def _outcome(
+    verified: bool, evidence: Message, facts: Mapping[str, Any] | None = None, *, not_applicable: bool = False
+) -> RuleOutcome:
+    """The one place this module builds a RuleOutcome: the evidence is a message (a code and parameters)."""
+    return RuleOutcome(verified, evidence, dict(facts or {}), not_applicable=not_applicable)
 
 
 def _matrices(context: RuleContext) -> list[DecisionMatrix]:
@@ -28,47 +55,45 @@ def _matrices(context: RuleContext) -> list[DecisionMatrix]:
 def decision_matrix_scored(context: RuleContext) -> RuleOutcome:
     matrices = _matrices(context)
     if not matrices:
-        return RuleOutcome(
-            False,
-            "判断マトリクスがまだ作成されていません。",
-            "No decision matrix has been created yet.",
-            {"matrices": 0},
-        )
+        return _outcome(False, Message("checklist.decisions.rule.no_matrix"), {"matrices": 0})
     evaluations = [matrix_evaluate(m) for m in matrices]  # newest first
     for evaluation in evaluations:
         if evaluation.complete:
             matrix = evaluation.matrix
             n = len(evaluation.inputs.options)
             yes = evaluation.signals.yes_count
-            return RuleOutcome(
+            return _outcome(
                 True,
-                f"判断マトリクス「{matrix.name}」で{n}つのオプションが全{len(scoring.CRITERIA)}評価基準について"
-                f"採点され、6つのシグナルすべてに回答済みです(「はい」{yes}件)。",
-                f"Decision matrix '{matrix.name}' scores {n} options on all {len(scoring.CRITERIA)} criteria "
-                f"and answers all six signals ({yes} yes).",
+                Message(
+                    "checklist.decisions.rule.matrix_scored",
+                    {"matrix": matrix.name, "options": n, "criteria": len(scoring.CRITERIA), "yes": yes},
+                ),
                 {"matrix": str(matrix.id), "options": n, "signals_yes": yes},
             )
     latest = evaluations[0]
     matrix, n = latest.matrix, len(latest.inputs.options)
-    gaps_ja: list[str] = []
-    gaps_en: list[str] = []
+    gaps: list[Message] = []
     if n < MIN_OPTIONS:
-        gaps_ja.append(f"比較するオプションが{n}つしかありません(2つ以上必要)")
-        gaps_en.append(f"it has {n} option(s) to compare (two or more needed)")
+        gaps.append(Message("checklist.decisions.rule.gap_options", {"options": n}))
     if latest.missing:
         options = len({o.id for o, _ in latest.missing})
-        gaps_ja.append(f"{options}つのオプションに未採点の評価基準が計{len(latest.missing)}件あります")
-        gaps_en.append(f"{len(latest.missing)} score(s) are missing across {options} option(s)")
+        gaps.append(
+            Message(
+                "checklist.decisions.rule.gap_scores", {"missing": len(latest.missing), "options": options}
+            )
+        )
     elif latest.error is not None and n:
-        gaps_ja.append(latest.error.message_ja)
-        gaps_en.append(latest.error.message_en)
+        gaps.append(latest.error.message)
     if latest.signals.unanswered:
-        gaps_ja.append(f"シグナルの未回答が{len(latest.signals.unanswered)}件あります")
-        gaps_en.append(f"{len(latest.signals.unanswered)} signal question(s) are unanswered")
-    return RuleOutcome(
+        gaps.append(
+            Message("checklist.decisions.rule.gap_signals", {"count": len(latest.signals.unanswered)})
+        )
+    return _outcome(
         False,
-        f"判断マトリクス「{matrix.name}」は未完成です: " + "、".join(gaps_ja) + "。",
-        f"Decision matrix '{matrix.name}' is not complete: " + "; ".join(gaps_en) + ".",
+        Message(
+            "checklist.decisions.rule.matrix_incomplete",
+            {"matrix": matrix.name, "gaps": Listing(tuple(gaps), join="checklist.decisions.join.semicolon")},
+        ),
         {
             "matrix": str(matrix.id),
             "options": n,
@@ -78,27 +103,25 @@ def decision_matrix_scored(context: RuleContext) -> RuleOutcome:
     )
 
 
-def _when(matrix: DecisionMatrix) -> str:
-    assert matrix.decided_at is not None
-    return timezone.localtime(matrix.decided_at).strftime("%Y-%m-%d %H:%M")
-
-
 @rule_evaluator("decision_recorded")
 def decision_recorded(context: RuleContext) -> RuleOutcome:
     matrix = context.memo("decision_latest", matrix_latest_decided)
     if matrix is None or matrix.decided_option is None or not matrix.decision_reason.strip():
-        return RuleOutcome(
-            False,
-            "パッケージかフルスクラッチかの最終判断はまだ記録されていません。",
-            "No final package-versus-scratch decision has been recorded yet.",
-        )
+        return _outcome(False, Message("checklist.decisions.rule.no_decision"))
     option = matrix.decided_option
-    return RuleOutcome(
+    assert matrix.decided_at is not None
+    return _outcome(
         True,
-        f"判断マトリクス「{matrix.name}」で「{option.name}」を選択: {matrix.decided_by_label}が"
-        f"{_when(matrix)}に記録(理由: {matrix.decision_reason})。",
-        f"Matrix '{matrix.name}' chose '{option.name}', recorded by {matrix.decided_by_label} on "
-        f"{_when(matrix)} (reason: {matrix.decision_reason}).",
+        Message(
+            "checklist.decisions.rule.decision_recorded",
+            {
+                "matrix": matrix.name,
+                "option": option.name,
+                "decided_by": matrix.decided_by_label,
+                "decided_at": _Moment(matrix.decided_at),
+                "reason": matrix.decision_reason,
+            },
+        ),
         {
             "matrix": str(matrix.id),
             "option": str(option.id),
@@ -113,39 +136,23 @@ def decision_recorded(context: RuleContext) -> RuleOutcome:
 def scratch_requirements_when_needed(context: RuleContext) -> RuleOutcome:
     matrix = context.memo("decision_latest", matrix_latest_decided)
     if matrix is None or matrix.decided_option is None:
-        return RuleOutcome(
-            False,
-            "最終判断が未記録のため、フルスクラッチ/ハイブリッドの要件定義・開発計画の要否は未定です。",
-            "No decision is recorded yet, so whether a scratch or hybrid build needs requirements and a "
-            "development plan is still open.",
-        )
+        return _outcome(False, Message("checklist.decisions.rule.requirements_undecided"))
     option = matrix.decided_option
     facts = {"matrix": str(matrix.id), "option": str(option.id), "kind": option.kind}
+    named = {"option": option.name}
     if option.kind == scoring.OptionKind.PACKAGE:
-        return RuleOutcome(
-            False,
-            f"最終判断はパッケージ「{option.name}」のため対象外です。",
-            f"The decision is the package '{option.name}', so this does not apply.",
-            facts,
-            not_applicable=True,
+        return _outcome(
+            False, Message("checklist.decisions.rule.package_chosen", named), facts, not_applicable=True
         )
     has_requirements = bool(matrix.requirements.strip())
     has_plan = bool(matrix.development_plan.strip())
     facts |= {"requirements": has_requirements, "development_plan": has_plan}
     if has_requirements and has_plan:
-        return RuleOutcome(
-            True,
-            f"「{option.name}」の要件定義と開発計画が判断に登録されています。",
-            f"Requirements and a development plan for '{option.name}' are recorded with the decision.",
-            facts,
-        )
-    missing_ja = "・".join(t for t, ok in (("要件定義", has_requirements), ("開発計画", has_plan)) if not ok)
-    missing_en = " and ".join(
-        t for t, ok in (("requirements", has_requirements), ("a development plan", has_plan)) if not ok
-    )
-    return RuleOutcome(
-        False,
-        f"「{option.name}」が選ばれましたが、{missing_ja}が未登録です。",
-        f"'{option.name}' was chosen, but {missing_en} are not recorded yet.",
-        facts,
-    )
+        return _outcome(True, Message("checklist.decisions.rule.requirements_recorded", named), facts)
+    if not has_requirements and not has_plan:
+        code = "checklist.decisions.rule.requirements_missing_both"
+    elif not has_requirements:
+        code = "checklist.decisions.rule.requirements_missing"
+    else:
+        code = "checklist.decisions.rule.plan_missing"
+    return _outcome(False, Message(code, named), facts)

@@ -1,6 +1,6 @@
 """Reads of the decision matrix. Every number comes from ``checklist.decisions.scoring``; this module only gathers inputs.
 
-Options are keyed by their id (as a string) when handed to scoring.py, with their names and kinds passed
+Options are keyed by their id (as a string) when handed to scoring, with their names and kinds passed
 alongside, so any option (not only the templates) can be scored, ranked and named.
 """
 
@@ -17,7 +17,7 @@ from checklist.decisions.models import DecisionMatrix, MatrixOption
 
 @dataclass(frozen=True)
 class MatrixInputs:
-    """What scoring.py needs, read from one matrix."""
+    """What scoring needs, read from one matrix."""
 
     weights: dict[str, Decimal]
     options: list[MatrixOption]
@@ -29,7 +29,7 @@ class MatrixInputs:
 
 @dataclass(frozen=True)
 class MatrixEvaluation:
-    """A matrix as scoring.py reads it. ``result`` is None until every option is scored on every criterion."""
+    """A matrix as scoring reads it. ``result`` is None until every option is scored on every criterion."""
 
     matrix: DecisionMatrix
     inputs: MatrixInputs
@@ -102,15 +102,12 @@ def matrix_evaluate(matrix: DecisionMatrix) -> MatrixEvaluation:
         result = scoring.matrix_score(inputs.weights, inputs.scores)
         stab = scoring.stability(inputs.weights, inputs.scores)
         final = scoring.final_recommendation(
-            result,
-            signals,
-            inputs.kinds,
-            stability_result=stab,
-            option_names_ja=inputs.names,
-            option_names_en=inputs.names,
+            result, signals, inputs.kinds, stability_result=stab, option_names=inputs.names
         )
     except scoring.ScoringError as exc:
-        return MatrixEvaluation(matrix=matrix, inputs=inputs, missing=missing, signals=signals, error=exc)
+        # Scoring knows the options by id; the message names them as people know them.
+        error = exc.named(inputs.names)
+        return MatrixEvaluation(matrix=matrix, inputs=inputs, missing=missing, signals=signals, error=error)
     return MatrixEvaluation(
         matrix=matrix,
         inputs=inputs,
@@ -137,28 +134,18 @@ def matrix_markdown_render(matrix: DecisionMatrix, *, lang: scoring.Lang) -> str
             decided_at=matrix.decided_at,  # type: ignore[arg-type]
             reason=matrix.decision_reason,
         )
-    answered = bool(matrix.signal_answers)
-    text = scoring.matrix_markdown(
+    return scoring.matrix_markdown(
         evaluation.result,
         lang=lang,
         option_names=inputs.names,
         rationales={k: v for k, v in inputs.rationales.items() if v},
-        signals=evaluation.signals if answered else None,
+        signals=evaluation.signals if matrix.signal_answers else None,
         option_kinds=inputs.kinds,
         decision=decision,
+        matrix_name=matrix.name,
+        requirements=matrix.requirements,
+        development_plan=matrix.development_plan,
     )
-    title, rest = text.split("\n", 1)
-    label = "マトリクス" if lang == "ja" else "Matrix"
-    text = f"{title}\n\n{label}: {matrix.name}\n{rest}"
-    extra: list[str] = []
-    if decision is not None and (matrix.requirements or matrix.development_plan):
-        for title_ja, title_en, body in (
-            ("要件定義", "Requirements", matrix.requirements),
-            ("開発計画", "Development plan", matrix.development_plan),
-        ):
-            if body:
-                extra += [f"### {title_ja if lang == 'ja' else title_en}", "", body.strip(), ""]
-    return text + ("\n" + "\n".join(extra).rstrip("\n") + "\n" if extra else "")
 
 
 def matrix_latest_decided() -> DecisionMatrix | None:

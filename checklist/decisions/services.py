@@ -1,8 +1,9 @@
 """Write paths of the decision matrix. Each runs in the workspace in context, owns its transaction and audits.
 
-Validation of weights, scores and signal answers is scoring.py's: its ScoringError becomes a 400 naming the
-field. The service layer adds only what scoring.py cannot know (criterion keys in a partial update,
-duplicate names, the matrix's state).
+Validation of weights, scores and signal answers is the scoring package's: its ScoringError (a code with
+parameters) becomes a 400 naming the field. The service layer adds only what scoring cannot know (criterion
+keys in a partial update, duplicate names, the matrix's state). Errors are codes of
+``checklist.decisions.messages``; the API renders them in the caller's language.
 
 A recorded decision LOCKS the matrix: weights, options and signal answers are refused (409) until the
 decision is reopened. We chose refusal over marking the decision stale because the decision cites the
@@ -26,7 +27,6 @@ from checklist.decisions.models import DecisionMatrix, MatrixOption
 from checklist.decisions.selectors import matrix_evaluate, matrix_weights
 from core.changes import fields_apply
 from core.errors import ConflictError, ServiceError
-from core.i18n import current_language, localized
 from tenants.context import require_workspace_id
 from tenants.models import Membership
 from tenants.services import Actor, audit_event_record
@@ -41,33 +41,23 @@ _CRITERION_KEYS = tuple(c.key for c in scoring.CRITERIA)
 
 
 def _scoring_error(exc: scoring.ScoringError, field: str) -> ServiceError:
-    return ServiceError(exc.code, localized(exc.message_ja, exc.message_en), field=field)
+    return ServiceError(exc.code, params=exc.params, field=field)
 
 
 def _unknown_criterion(field: str, key: str) -> ServiceError:
     return ServiceError(
-        "criterion_unknown",
-        localized(f"評価基準「{key}」はありません。", f"There is no criterion '{key}'."),
-        field=f"{field}.{key}",
+        "checklist.decisions.criterion_unknown", params={"criterion": key}, field=f"{field}.{key}"
     )
 
 
 def _weight_value(key: str, value: Any) -> Decimal:
-    """A JSON number (or a numeric string) as an exact Decimal; scoring.py then judges the value."""
+    """A JSON number (or a numeric string) as an exact Decimal; scoring then judges the value."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ServiceError(
-            "weight_invalid",
-            localized("重みは数値で指定してください。", "A weight must be a number."),
-            field=f"weights.{key}",
-        )
+        raise ServiceError("checklist.decisions.weight_not_number", field=f"weights.{key}")
     try:
         return Decimal(str(value)) if not isinstance(value, int) else Decimal(value)
     except InvalidOperation:
-        raise ServiceError(
-            "weight_invalid",
-            localized("重みは数値で指定してください。", "A weight must be a number."),
-            field=f"weights.{key}",
-        ) from None
+        raise ServiceError("checklist.decisions.weight_not_number", field=f"weights.{key}") from None
 
 
 def _weights_checked(current: Mapping[str, Decimal], changes: Mapping[str, Any]) -> dict[str, Decimal]:
@@ -76,21 +66,18 @@ def _weights_checked(current: Mapping[str, Decimal], changes: Mapping[str, Any])
         if key not in _CRITERION_KEYS:
             raise _unknown_criterion("weights", key)
         weights[key] = _weight_value(key, value)
-    # Bounds first: scoring.py multiplies the weights, and an enormous exponent would overflow there.
+    # Bounds first: scoring multiplies the weights, and an enormous exponent would overflow there.
     for key, weight in weights.items():
         if weight.is_finite() and (
             weight > MAX_WEIGHT or weight.normalize().as_tuple().exponent < -WEIGHT_PLACES
         ):  # type: ignore[operator]
             raise ServiceError(
-                "weight_invalid",
-                localized(
-                    f"重みは{MAX_WEIGHT}以下、小数点以下{WEIGHT_PLACES}桁までで指定してください。",
-                    f"A weight must be at most {MAX_WEIGHT} with up to {WEIGHT_PLACES} decimal places.",
-                ),
+                "checklist.decisions.weight_out_of_bounds",
+                params={"max": MAX_WEIGHT, "places": WEIGHT_PLACES},
                 field=f"weights.{key}",
             )
     try:
-        # Scores of 1 everywhere are valid, so any error scoring.py raises is about the weights.
+        # Scores of 1 everywhere are valid, so any error scoring raises is about the weights.
         scoring.matrix_score(weights, {"_": {key: scoring.MIN_SCORE for key in weights}})
     except scoring.ScoringError as exc:
         raise _scoring_error(exc, f"weights.{exc.criterion}" if exc.criterion else "weights") from exc
@@ -102,7 +89,7 @@ def _weights_stored(weights: Mapping[str, Decimal]) -> dict[str, str]:
 
 
 def _scores_checked(name: str, current: Mapping[str, int], changes: Mapping[str, Any]) -> dict[str, int]:
-    """Merge score changes (None removes a score) and let scoring.py judge every score given."""
+    """Merge score changes (None removes a score) and let scoring judge every score given."""
     scores = dict(current)
     for key, value in changes.items():
         if key not in _CRITERION_KEYS:
@@ -129,11 +116,8 @@ def _rationales_checked(current: Mapping[str, str], changes: Mapping[str, Any]) 
             rationales.pop(key, None)
         elif not isinstance(value, str) or len(value) > MAX_RATIONALE:
             raise ServiceError(
-                "rationale_invalid",
-                localized(
-                    f"根拠は{MAX_RATIONALE}文字以内の文字列で指定してください。",
-                    f"A rationale must be text of at most {MAX_RATIONALE} characters.",
-                ),
+                "checklist.decisions.rationale_invalid",
+                params={"max": MAX_RATIONALE},
                 field=f"rationales.{key}",
             )
         else:
@@ -145,20 +129,9 @@ def _locked(matrix: DecisionMatrix) -> DecisionMatrix:
     """The matrix row, locked for the change; refuses while a decision is recorded or it is archived."""
     fresh = DecisionMatrix.objects.select_for_update().get(id=matrix.id)
     if fresh.status == DecisionMatrix.Status.DECIDED:
-        raise ConflictError(
-            "matrix_decided",
-            localized(
-                "最終判断が記録済みのため変更できません。変更するには判断を再オープンしてください。",
-                "A decision is recorded on this matrix; reopen the decision before changing it.",
-            ),
-        )
+        raise ConflictError("checklist.decisions.matrix_decided")
     if fresh.status == DecisionMatrix.Status.ARCHIVED:
-        raise ConflictError(
-            "matrix_archived",
-            localized(
-                "アーカイブ済みのマトリクスは変更できません。", "An archived matrix cannot be changed."
-            ),
-        )
+        raise ConflictError("checklist.decisions.matrix_archived")
     return fresh
 
 
@@ -168,14 +141,7 @@ def _name_taken(matrix: DecisionMatrix, name: str, *, exclude: Any = None) -> bo
 
 
 def _option_name_taken() -> ServiceError:
-    return ServiceError(
-        "option_name_taken",
-        localized(
-            "同じ名前のオプションがこのマトリクスに既にあります。",
-            "This matrix already has an option with that name.",
-        ),
-        field="name",
-    )
+    return ServiceError("checklist.decisions.option_name_taken", field="name")
 
 
 # --- Matrices --------------------------------------------------------------------------------
@@ -190,23 +156,15 @@ def matrix_create(
     weights: Mapping[str, Any] | None = None,
 ) -> DecisionMatrix:
     """A matrix with the nine criteria at their default weights (``weights`` overrides some), empty or
-    pre-filled with scoring.py's option templates (their scores and rationales are starting points)."""
+    pre-filled with the default option templates of ``checklist.decisions.criteria`` (their scores and
+    rationales, in the request's language, are starting points)."""
     if DecisionMatrix.objects.filter(name=name).exists():
-        raise ServiceError(
-            "matrix_name_taken",
-            localized("同じ名前のマトリクスが既にあります。", "A matrix with this name already exists."),
-            field="name",
-        )
+        raise ServiceError("checklist.decisions.matrix_name_taken", field="name")
     templates = list(dict.fromkeys(templates))
     for key in templates:
         if key not in scoring.DEFAULT_OPTIONS_BY_KEY:
             raise ServiceError(
-                "template_unknown",
-                localized(
-                    f"オプションのテンプレート「{key}」はありません。",
-                    f"There is no option template '{key}'.",
-                ),
-                field="templates",
+                "checklist.decisions.template_unknown", params={"template": key}, field="templates"
             )
     checked = _weights_checked(scoring.default_weights(), weights or {})
     matrix = DecisionMatrix.objects.create(name=name, weights=_weights_stored(checked))
@@ -226,14 +184,14 @@ def _option_from_template(
     *, matrix: DecisionMatrix, template_key: str, position: int, name: str | None = None
 ) -> MatrixOption:
     template = scoring.DEFAULT_OPTIONS_BY_KEY[template_key]
-    lang = current_language()
+    lang = scoring.active_language()
     return MatrixOption.objects.create(
         matrix=matrix,
-        name=name or template.name(lang),  # type: ignore[arg-type]
+        name=name or template.name(lang),
         kind=template.kind.value,
         template_key=template_key,
         scores=dict(template.scores),
-        rationales=dict(template.rationale(lang)),  # type: ignore[arg-type]
+        rationales=dict(template.rationale(lang)),
         position=position,
     )
 
@@ -256,11 +214,7 @@ def matrix_update(
     diff: dict[str, Any] = {}
     if name is not None and name != fresh.name:
         if DecisionMatrix.objects.filter(name=name).exclude(id=fresh.id).exists():
-            raise ServiceError(
-                "matrix_name_taken",
-                localized("同じ名前のマトリクスが既にあります。", "A matrix with this name already exists."),
-                field="name",
-            )
+            raise ServiceError("checklist.decisions.matrix_name_taken", field="name")
         diff["name"] = {"from": fresh.name, "to": name}
         fresh.name = name
     if weights:
@@ -326,38 +280,24 @@ def option_create(
     rationales: Mapping[str, Any] | None = None,
     position: int | None = None,
 ) -> MatrixOption:
-    """An option, blank or from a scoring.py template (whose scores/rationales the given ones override)."""
+    """An option, blank or from a default option template (whose scores/rationales the given ones override)."""
     matrix = _locked(matrix)
     base_scores: dict[str, int] = {}
     base_rationales: dict[str, str] = {}
     if template:
         if template not in scoring.DEFAULT_OPTIONS_BY_KEY:
             raise ServiceError(
-                "template_unknown",
-                localized(
-                    f"オプションのテンプレート「{template}」はありません。",
-                    f"There is no option template '{template}'.",
-                ),
-                field="template",
+                "checklist.decisions.template_unknown", params={"template": template}, field="template"
             )
         found = scoring.DEFAULT_OPTIONS_BY_KEY[template]
-        lang = current_language()
-        base_scores, base_rationales = dict(found.scores), dict(found.rationale(lang))  # type: ignore[arg-type]
-        name = name or found.name(lang)  # type: ignore[arg-type]
+        lang = scoring.active_language()
+        base_scores, base_rationales = dict(found.scores), dict(found.rationale(lang))
+        name = name or found.name(lang)
         kind = kind or found.kind.value
     if not name:
-        raise ServiceError(
-            "required", localized("名前を指定してください。", "A name is required."), field="name"
-        )
+        raise ServiceError("checklist.decisions.name_required", field="name")
     if not kind:
-        raise ServiceError(
-            "required",
-            localized(
-                "種別(package/hybrid/scratch)を指定してください。",
-                "A kind (package, hybrid, scratch) is required.",
-            ),
-            field="kind",
-        )
+        raise ServiceError("checklist.decisions.kind_required", field="kind")
     if _name_taken(matrix, name):
         raise _option_name_taken()
     checked_scores = _scores_checked(name, base_scores, scores or {})
@@ -464,16 +404,9 @@ def decision_record(
     """
     fresh = _locked(matrix)
     if option.matrix_id != fresh.id:
-        raise ServiceError(
-            "option_not_in_matrix",
-            localized("このマトリクスのオプションではありません。", "The option is not part of this matrix."),
-            field="option",
-        )
+        raise ServiceError("checklist.decisions.option_not_in_matrix", field="option")
     if not reason.strip():
-        raise ServiceError(
-            "reason_required", localized("判断の理由を記入してください。", "Give the reason for the decision."),
-            field="reason",
-        )  # fmt: skip
+        raise ServiceError("checklist.decisions.reason_required", field="reason")
     evaluation = matrix_evaluate(fresh)
     if evaluation.result is None:
         assert evaluation.error is not None
@@ -527,12 +460,7 @@ def decision_update(
     """Add or revise the requirements and development plan of a recorded (scratch or hybrid) decision."""
     fresh = DecisionMatrix.objects.select_for_update().get(id=matrix.id)
     if not fresh.is_decided:
-        raise ConflictError(
-            "no_decision",
-            localized(
-                "このマトリクスには最終判断が記録されていません。", "No decision is recorded on this matrix."
-            ),
-        )
+        raise ConflictError("checklist.decisions.no_decision")
     given = {"requirements": requirements, "development_plan": development_plan}
     diff = fields_apply(fresh, {field: value for field, value in given.items() if value is not None})
     if diff:
@@ -552,12 +480,7 @@ def decision_reopen(*, actor: Actor, matrix: DecisionMatrix, reason: str = "") -
     """Withdraw the recorded decision so the matrix can change again; the audit trail keeps the old one."""
     fresh = DecisionMatrix.objects.select_for_update().get(id=matrix.id)
     if not fresh.is_decided:
-        raise ConflictError(
-            "no_decision",
-            localized(
-                "このマトリクスには最終判断が記録されていません。", "No decision is recorded on this matrix."
-            ),
-        )
+        raise ConflictError("checklist.decisions.no_decision")
     previous = {
         "option": str(fresh.decided_option_id) if fresh.decided_option_id else None,
         "decided_by": fresh.decided_by_label,

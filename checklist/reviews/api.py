@@ -16,7 +16,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -35,7 +35,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from checklist.reviews import selectors, services
+from checklist.checklists.params import language
+from checklist.reviews import demo, selectors, services
 from checklist.reviews.models import (
     ActionPlan,
     CalendarFeedToken,
@@ -46,7 +47,7 @@ from checklist.reviews.models import (
 from core.api.inputs import validated
 from core.api.pagination import CreatedCursorPagination
 from core.api.renderers import TextDocumentRenderer
-from core.i18n import current_language, localized
+from core.messages import message_render
 from kpi.models import KpiNode
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
@@ -101,8 +102,7 @@ _RULE_HELP = (
 
 def _in_planning_range(value: dt.date) -> None:
     if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
-        raise serializers.ValidationError(localized("2000年から2100年までの日付を指定してください。",
-                                                    "Give a date between 2000 and 2100."))  # fmt: skip
+        raise serializers.ValidationError(message_render("checklist.reviews.date_out_of_range"))
 
 
 class CadenceInputSerializer(StrictInputSerializer):
@@ -182,8 +182,9 @@ class AgendaOutputSerializer(serializers.Serializer):
     items = serializers.ListField(
         child=serializers.DictField(),
         help_text="Each item: kind (kpi_behind, kpi_at_risk, bottleneck, action_plan_overdue, action_plan_due, "
-        "next_month_plan, kpi_revision, note), text (in the request's language), text_ja, text_en, and the "
-        "fields of its kind (kpi_key, actual, expected, target; action_plan_id, due_date, owner; ...)",
+        "next_month_plan, kpi_revision, note), text (in the request's language), text_ja, text_en, message (the "
+        "sentence's code and parameters, for machines) and the fields of its kind (kpi_key, actual, expected, "
+        "target; action_plan_id, due_date, owner; ...)",
     )
 
 
@@ -283,26 +284,11 @@ class ActionPlanPagination(CreatedCursorPagination):
         examples=[
             OpenApiExample(
                 "Weekly on Monday",
-                value={
-                    "kind": "weekly",
-                    "title": "週次 進捗・ボトルネック確認",
-                    "weekday": 0,
-                    "local_time": "10:00",
-                    "duration_minutes": 60,
-                    "start_date": "2026-04-06",
-                },
+                value=demo.API_EXAMPLES["cadence_weekly"],
             ),
             OpenApiExample(
                 "Quarterly KPI revision",
-                value={
-                    "kind": "quarterly",
-                    "title": "四半期 KPI見直し",
-                    "month_of_quarter": 3,
-                    "day_of_month": 20,
-                    "local_time": "15:00",
-                    "duration_minutes": 120,
-                    "start_date": "2026-04-01",
-                },
+                value=demo.API_EXAMPLES["cadence_quarterly"],
             ),
         ],
     ),
@@ -347,13 +333,19 @@ class ReviewCadenceViewSet(
         return Response(GenerateOutputSerializer(result).data)
 
 
+def _item_payload(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored agenda item with its sentence rendered here: ``text`` in the request's language, and
+    ``text_ja`` / ``text_en`` as the API has always answered them."""
+    texts = {}
+    for code in ("ja", "en"):
+        with translation.override(code):
+            texts[code] = selectors.agenda_item_text(item)
+    return {**item, "text": texts[language()], "text_ja": texts["ja"], "text_en": texts["en"]}
+
+
 def _agenda_payload(meeting: ReviewMeeting) -> dict[str, Any]:
     agenda = meeting.agenda or {}
-    language = current_language()
-    items = [
-        {**item, "text": item.get("text_en" if language == "en" else "text_ja", "")}
-        for item in agenda.get("items", [])
-    ]
+    items = [_item_payload(item) for item in agenda.get("items", [])]
     return {
         "meeting": meeting.id,
         "generated_at": meeting.agenda_generated_at,
@@ -386,10 +378,7 @@ def _agenda_payload(meeting: ReviewMeeting) -> dict[str, Any]:
         examples=[
             OpenApiExample(
                 "Notes",
-                value={
-                    "notes": "商談化率が想定を下回る。インサイドセールスの架電数を増やす。",
-                    "decisions": ["架電リストを週次で見直す"],
-                },
+                value=demo.API_EXAMPLES["notes"],
             )
         ],
     ),
@@ -456,13 +445,7 @@ class _MeetingQuerySerializer(serializers.Serializer):
         examples=[
             OpenApiExample(
                 "Raise the meeting rate",
-                value={
-                    "kpi_node": "<kpi node id>",
-                    "title": "架電スクリプトの改善",
-                    "owner": "<membership id>",
-                    "due_date": "2026-05-29",
-                    "meeting": "<meeting id>",
-                },
+                value=demo.API_EXAMPLES["action_plan"],
             )
         ],
     ),
@@ -544,7 +527,7 @@ class ReviewCalendarView(WorkspaceScopedViewMixin, GenericAPIView):
 
     def get(self, request: Request, workspace_id: Any) -> HttpResponse:
         body = selectors.review_calendar_ics(
-            workspace=self.workspace, meetings=selectors.calendar_meetings(), language=current_language()
+            workspace=self.workspace, meetings=selectors.calendar_meetings(), language=language()
         )
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="reviews.ics"'
@@ -571,8 +554,7 @@ class CalendarFeedView(WorkspaceScopedViewMixin, GenericAPIView):
     )
     def post(self, request: Request, workspace_id: Any) -> Response:
         if self.principal.user is None:
-            raise PermissionDenied(localized("購読URLは人が発行します（APIキーでは発行できません）。",
-                                             "A person issues the subscription URL, not an API key."))  # fmt: skip
+            raise PermissionDenied(message_render("checklist.reviews.feed_needs_a_person"))
         member = Membership.objects.filter(workspace=self.workspace, user=self.principal.user).first()
         feed, token = services.calendar_feed_issue(actor=self.actor, issued_by=member)
         url = request.build_absolute_uri(reverse("checklist-calendar-feed", kwargs={"token": token}))

@@ -12,6 +12,23 @@ from tenants.models import Membership, Workspace
 from tenants.roles import WorkspaceRole
 from tenants.services import Actor
 
+WEEKLY_TITLE, MONTHLY_TITLE, QUARTERLY_TITLE = (
+    "週次 進捗・ボトルネック確認",
+    "月次 振り返りと翌月計画",
+    "四半期 KPI見直し",
+)
+
+# The demo's words, shown as the examples of the review cycle's API (OpenAPI).
+API_EXAMPLES = {
+    "cadence_weekly": {"kind": "weekly", "title": WEEKLY_TITLE, "weekday": 0, "local_time": "10:00",
+                       "duration_minutes": 60, "start_date": "2026-04-06"},
+    "cadence_quarterly": {"kind": "quarterly", "title": QUARTERLY_TITLE, "month_of_quarter": 3, "day_of_month": 20,
+                          "local_time": "15:00", "duration_minutes": 120, "start_date": "2026-04-01"},
+    "notes": {"notes": "商談化率が想定を下回る。インサイドセールスの架電数を増やす。", "decisions": ["架電リストを週次で見直す"]},
+    "action_plan": {"kpi_node": "<kpi node id>", "title": "架電スクリプトの改善", "owner": "<membership id>",
+                    "due_date": "2026-05-29", "meeting": "<meeting id>"},
+}  # fmt: skip
+
 
 def demo_reviews_seed(*, workspace: Workspace, actor: Actor) -> None:
     """Weekly, monthly and quarterly cadences (domain.md's review cycle), the first meeting's notes and action
@@ -25,15 +42,15 @@ def demo_reviews_seed(*, workspace: Workspace, actor: Actor) -> None:
     today = workspace_today(workspace)
     start = today - dt.timedelta(days=today.weekday())  # this week's Monday
     services.review_cadence_create(
-        actor=actor, kind="weekly", title="週次 進捗・ボトルネック確認", weekday=0, local_time=dt.time(10, 0),
+        actor=actor, kind="weekly", title=WEEKLY_TITLE, weekday=0, local_time=dt.time(10, 0),
         duration_minutes=60, start_date=start, attendees=attendees,
     )  # fmt: skip
     services.review_cadence_create(
-        actor=actor, kind="monthly", title="月次 振り返りと翌月計画", day_of_month=5, local_time=dt.time(14, 0),
+        actor=actor, kind="monthly", title=MONTHLY_TITLE, day_of_month=5, local_time=dt.time(14, 0),
         duration_minutes=90, start_date=start, attendees=attendees,
     )  # fmt: skip
     services.review_cadence_create(
-        actor=actor, kind="quarterly", title="四半期 KPI見直し", month_of_quarter=3, day_of_month=20,
+        actor=actor, kind="quarterly", title=QUARTERLY_TITLE, month_of_quarter=3, day_of_month=20,
         local_time=dt.time(15, 0), duration_minutes=120, start_date=start, attendees=attendees,
     )  # fmt: skip
     services.calendar_feed_issue(

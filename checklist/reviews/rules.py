@@ -1,16 +1,25 @@
-"""Rule evaluators over the review cycle: cadences, meetings in the calendar, action plans for KPIs behind."""
+"""Rule evaluators over the review cycle: cadences, meetings in the calendar, action plans for KPIs behind.
+
+Evidence is a Message of ``checklist.reviews.messages`` (``checklist.reviews.evidence.*``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q
 
+from checklist.checklists.messages import LIST
+from checklist.checklists.params import Named, Term, joined
 from checklist.checklists.verification import RuleContext, RuleOutcome, rule_evaluator
 from checklist.reviews.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
+from core.messages import Message
 from tenants.clock import workspace_zone
 
-_KIND_JA = {"weekly": "週次", "monthly": "月次", "quarterly": "四半期"}
+
+def _evidence(name: str, **params: Any) -> Message:
+    return Message(f"checklist.reviews.evidence.{name}", params)
 
 
 def _live_cadences(context: RuleContext) -> list[ReviewCadence]:
@@ -43,13 +52,12 @@ def _local(meeting: ReviewMeeting, context: RuleContext) -> str:
 def review_cadence_scheduled(context: RuleContext) -> RuleOutcome:
     cadences = _live_cadences(context)
     if not cadences:
-        return RuleOutcome(False, "有効なレビューの周期が設定されていません。", "No active review cadence is set.",
-                           {"cadences": 0})  # fmt: skip
+        return RuleOutcome(False, _evidence("no_cadence"), {"cadences": 0})
     kinds = list(dict.fromkeys(c.kind for c in cadences))
+    labels = joined([Term(f"checklist.reviews.kind.{kind}", kind) for kind in kinds], LIST)
     return RuleOutcome(
         True,
-        "有効なレビューの周期: " + "、".join(f"{_KIND_JA[k]}" for k in kinds) + f"({len(cadences)}件)。",
-        f"Active review cadences: {', '.join(kinds)} ({len(cadences)}).",
+        _evidence("cadences", kinds=labels, count=len(cadences)),
         {"cadences": len(cadences), "kinds": kinds},
     )
 
@@ -69,21 +77,13 @@ def review_meetings_in_calendar(context: RuleContext) -> RuleOutcome:
         "feed_issued": feed is not None,
     }
     if meeting is None:
-        return RuleOutcome(False, "今後のレビュー会議が登録されていません。", "No upcoming review meeting is scheduled.",
-                           facts)  # fmt: skip
+        return RuleOutcome(False, _evidence("no_upcoming_meeting"), facts)
     if feed is None:
         return RuleOutcome(
-            False,
-            f"次回の会議({_local(meeting, context)})はありますが、カレンダー購読URLが発行されていません。",
-            f"The next meeting ({_local(meeting, context)}) is scheduled, but no calendar subscription URL is "
-            "issued.",
-            facts,
+            False, _evidence("meeting_without_feed", starts_at=_local(meeting, context)), facts
         )
     return RuleOutcome(
-        True,
-        f"次回の会議は{_local(meeting, context)}「{meeting.title}」。カレンダー購読URL(iCalendar)を発行済み。",
-        f'Next meeting {_local(meeting, context)} "{meeting.title}"; the iCalendar subscription URL is issued.',
-        facts,
+        True, _evidence("meeting_and_feed", starts_at=_local(meeting, context), title=meeting.title), facts
     )
 
 
@@ -92,15 +92,11 @@ def quarterly_revision_cadence(context: RuleContext) -> RuleOutcome:
     meeting = _next_meeting(context, kind=ReviewCadence.Kind.QUARTERLY)
     if meeting is None:
         has_cadence = any(c.kind == ReviewCadence.Kind.QUARTERLY for c in _live_cadences(context))
-        ja = "四半期のKPI見直しの周期はありますが、次回の日程がありません。" if has_cadence else (
-            "四半期のKPI見直しの周期が設定されていません。")  # fmt: skip
-        en = "A quarterly KPI revision cadence exists but has no next date." if has_cadence else (
-            "No quarterly KPI revision cadence is set.")  # fmt: skip
-        return RuleOutcome(False, ja, en, {"quarterly_cadence": has_cadence})
+        evidence = _evidence("quarterly_without_date" if has_cadence else "no_quarterly_cadence")
+        return RuleOutcome(False, evidence, {"quarterly_cadence": has_cadence})
     return RuleOutcome(
         True,
-        f"四半期のKPI見直し「{meeting.cadence.title}」の次回は{_local(meeting, context)}。",
-        f'Quarterly KPI revision "{meeting.cadence.title}": next on {_local(meeting, context)}.',
+        _evidence("quarterly_next", title=meeting.cadence.title, starts_at=_local(meeting, context)),
         {"next_meeting": meeting.starts_at.isoformat()},
     )
 
@@ -113,25 +109,15 @@ def action_plans_for_behind_kpis(context: RuleContext) -> RuleOutcome:
 
     plan = context.plan
     if plan is None:
-        return RuleOutcome(False, "KPI計画がありません。", "There is no KPI plan.", {"behind": []})
+        return RuleOutcome(False, _evidence("no_plan"), {"behind": []})
     statuses = context.memo("kpi_statuses", lambda: selectors.kpi_statuses(plan=plan, as_of=context.as_of))
     tracked = [s for s in statuses if s.status in {"on_track", "at_risk", "behind"}]
     if not tracked:
         # With no actuals against targets nothing can be behind yet, which proves nothing about follow-up.
-        return RuleOutcome(
-            False,
-            "目標と実績を比較できるKPIがまだないため、未達KPIへの対応を確認できません。",
-            "No KPI has both a target and actuals yet, so follow-up on KPIs behind cannot be checked.",
-            {"behind": []},
-        )
+        return RuleOutcome(False, _evidence("nothing_tracked"), {"behind": []})
     behind = [s.node for s in statuses if s.status == "behind"]
     if not behind:
-        return RuleOutcome(
-            True,
-            f"目標ペースを下回っているKPIはありません（{len(tracked)}件を確認）。",
-            f"No KPI is behind ({len(tracked)} checked).",
-            {"behind": []},
-        )
+        return RuleOutcome(True, _evidence("nothing_behind", count=len(tracked)), {"behind": []})
     covered = set(
         ActionPlan.objects.filter(
             status__in=ActionPlan.OPEN_STATUSES, kpi_node__key__in=[n.key for n in behind]
@@ -140,17 +126,6 @@ def action_plans_for_behind_kpis(context: RuleContext) -> RuleOutcome:
     missing = [n for n in behind if n.key not in covered]
     facts = {"behind": [n.key for n in behind], "without_plan": [n.key for n in missing]}
     if missing:
-        return RuleOutcome(
-            False,
-            "未達ペースのKPIのうちアクションプランがないもの: "
-            + "、".join(n.name_ja for n in missing)
-            + "。",
-            "KPIs behind without an action plan: " + ", ".join(n.name_en or n.name_ja for n in missing) + ".",
-            facts,
-        )
-    return RuleOutcome(
-        True,
-        f"未達ペースのKPI {len(behind)}件すべてに進行中のアクションプランがあります。",
-        f"All {len(behind)} KPIs behind have an open action plan.",
-        facts,
-    )
+        names = joined([Named.of(n) for n in missing], LIST)
+        return RuleOutcome(False, _evidence("behind_without_plan", kpis=names), facts)
+    return RuleOutcome(True, _evidence("behind_all_planned", count=len(behind)), facts)

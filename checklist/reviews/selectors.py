@@ -9,14 +9,17 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from checklist.checklists import kpi_texts
+from checklist.checklists.messages import CLAUSES
+from checklist.checklists.params import Amount, Month, Named, joined, language, message_load, message_store
 from checklist.reviews.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
 from checklist.reviews.tokens import FEED_TOKEN_LENGTH, FEED_WORKSPACE_CHARS, feed_token_hash
+from core.messages import Message, message_render
 from kpi.models import KpiNode, KpiTarget
-from kpi.params import message_in
 from kpi.selectors import kpi_statuses, plan_sensitivity
-from kpi.units import value_display, value_format
+from kpi.units import value_format
 from tenants.clock import workspace_zone
 from tenants.context import workspace_context
 from tenants.models import Workspace
@@ -55,17 +58,24 @@ def review_meeting_next(*, cadence: ReviewCadence, after: dt.datetime) -> Review
 
 
 # --- The agenda ---------------------------------------------------------------------------------
+#
+# The agenda is stored on the meeting as a JSON snapshot. Each item keeps its machine fields (kind, keys,
+# figures) and its sentence as ``message``: a code of ``checklist.reviews.messages`` with its parameters in
+# their stored form (``checklist.checklists.params.message_store``), so the snapshot renders in the reader's
+# language (:func:`agenda_item_text`) long after it was taken.
 
 
-def _action_item(kind: str, plan: ActionPlan, ja: str, en: str) -> dict[str, Any]:
+def _agenda(name: str, **params: Any) -> Message:
+    return Message(f"checklist.reviews.agenda.{name}", params)
+
+
+def _action_item(kind: str, plan: ActionPlan) -> dict[str, Any]:
     # A name, never an e-mail address: agendas travel to calendar apps through the subscription feed.
     owner = plan.owner.user.full_name if plan.owner else ""
-    suffix_ja = (
-        f"(担当: {owner}、期限: {plan.due_date:%Y-%m-%d})" if owner else f"(期限: {plan.due_date:%Y-%m-%d})"
-    )
-    suffix_en = (
-        f" (owner: {owner}, due {plan.due_date:%Y-%m-%d})" if owner else f" (due {plan.due_date:%Y-%m-%d})"
-    )
+    name = {"action_plan_overdue": "action_overdue", "action_plan_due": "action_due"}[kind]
+    params: dict[str, Any] = {"title": plan.title, "due": plan.due_date}
+    if owner:
+        name, params = f"{name}_owned", {**params, "owner": owner}
     return {
         "kind": kind,
         "action_plan_id": str(plan.id),
@@ -74,8 +84,7 @@ def _action_item(kind: str, plan: ActionPlan, ja: str, en: str) -> dict[str, Any
         "status": plan.status,
         "due_date": plan.due_date.isoformat(),
         "owner": owner,
-        "text_ja": f"{ja}: {plan.title}{suffix_ja}",
-        "text_en": f"{en}: {plan.title}{suffix_en}",
+        "message": message_store(_agenda(name, **params)),
     }
 
 
@@ -98,41 +107,41 @@ def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[st
             "unit": node.unit,
             "period_start": status.period_start.isoformat(),
             "period_end": status.period_end.isoformat(),
-            "text_ja": message_in(status.message, "ja"),
-            "text_en": message_in(status.message, "en"),
+            "message": message_store(kpi_texts.status_message(status)),
         })  # fmt: skip
     # Behind first, then at risk, each in the tree's order.
     items.sort(key=lambda item: 0 if item["status"] == "behind" else 1)
     bottleneck = None
     result = plan_sensitivity(plan=plan, as_of=as_of)
-    if result is not None:
+    if result is not None and kpi_texts.bottleneck_known(result):
         driver = result.bottleneck
         bottleneck = {
             "kind": "bottleneck",
             "driver_key": driver.key if driver else None,
-            "text_ja": f"ボトルネック: {message_in(result.summary, 'ja')}",
-            "text_en": f"Bottleneck: {message_in(result.summary, 'en')}",
+            "message": message_store(_agenda("bottleneck", summary=kpi_texts.bottleneck_message(result))),
         }
     return items, bottleneck
 
 
 def _next_month_items(plan: Any, after: dt.date) -> list[dict[str, Any]]:
     first = (after.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    targets = (
+    targets = list(
         KpiTarget.objects.filter(node__plan=plan, period_kind=KpiTarget.PeriodKind.MONTH, period_start=first,
                                  node__kind=KpiNode.Kind.KPI)
         .select_related("node").order_by("node__position", "node__created_at")
     )  # fmt: skip
-    lines_ja = [f"{t.node.name_ja} {value_display(t.value, t.node.unit, 'ja')}" for t in targets]
-    lines_en = [f"{t.node.name('en')} {value_display(t.value, t.node.unit, 'en')}" for t in targets]
-    month_ja, month_en = f"{first.year}年{first.month}月", f"{first:%B %Y}"
+    if targets:
+        lines = [
+            _agenda("target", kpi=Named.of(t.node), target=Amount(t.value, t.node.unit)) for t in targets
+        ]
+        message = _agenda("next_month", month=Month(first), targets=joined(lines, CLAUSES))
+    else:
+        message = _agenda("next_month_without_targets", month=Month(first))
     return [{
         "kind": "next_month_plan",
         "month": first.isoformat(),
         "targets": [{"kpi_key": t.node.key, "target": value_format(t.value, t.node.unit), "unit": t.node.unit} for t in targets],
-        "text_ja": f"翌月({month_ja})の計画とアクション: " + ("、".join(lines_ja) or "月次目標が未設定です"),
-        "text_en": f"Plan and actions for next month ({month_en}): "
-        + ("; ".join(lines_en) or "no monthly targets set"),
+        "message": message_store(message),
     }]  # fmt: skip
 
 
@@ -141,11 +150,12 @@ def _revision_item(plan: Any) -> dict[str, Any]:
     return {
         "kind": "kpi_revision",
         "kpi_count": kpis,
-        "text_ja": f"KPIの見直し: {kpis}件のKPIの指標・計算式・目標値が事業の現状に合っているかを確認し、"
-        "必要なら計画を改版する。",
-        "text_en": f"KPI revision: check that the {kpis} KPIs' measures, formulas and targets still fit the "
-        "business, and re-plan if they do not.",
+        "message": message_store(_agenda("revision", count=kpis)),
     }
+
+
+def _note(name: str) -> dict[str, Any]:
+    return {"kind": "note", "message": message_store(_agenda(name))}
 
 
 def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, Any]:
@@ -170,24 +180,19 @@ def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, 
     plan = plan_current(workspace=workspace, as_of=as_of)
     items: list[dict[str, Any]] = []
     if plan is None:
-        items.append(
-            {"kind": "note", "text_ja": "KPI計画がまだありません。", "text_en": "There is no KPI plan yet."}
-        )
+        items.append(_note("no_plan"))
     else:
         kpi_items, bottleneck = _kpi_items(plan, as_of)
         if not kpi_items:
-            items.append({"kind": "note", "text_ja": "未達ペース・要注意のKPIはありません。",
-                          "text_en": "No KPI is behind pace or at risk."})  # fmt: skip
+            items.append(_note("nothing_behind"))
         items.extend(kpi_items)
         if bottleneck:
             items.append(bottleneck)
     open_plans = action_plan_list(today=as_of).filter(status__in=ActionPlan.OPEN_STATUSES)
     for plan_row in open_plans.filter(due_date__lt=as_of):
-        items.append(_action_item("action_plan_overdue", plan_row, "期限切れのアクション", "Overdue action"))
+        items.append(_action_item("action_plan_overdue", plan_row))
     for plan_row in open_plans.filter(due_date__gte=as_of, due_date__lte=horizon):
-        items.append(
-            _action_item("action_plan_due", plan_row, "次回までが期限のアクション", "Due by next meeting")
-        )
+        items.append(_action_item("action_plan_due", plan_row))
     if plan is not None and cadence.kind == Kind.MONTHLY:
         items.extend(_next_month_items(plan, meeting_day))
     if plan is not None and cadence.kind == Kind.QUARTERLY:
@@ -201,11 +206,29 @@ def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, 
     }
 
 
+# Agendas stored before the message layer kept each item's sentence in both languages.
+_LEGACY_TEXT = {"ja": "text_ja", "en": "text_en"}
+
+
+def agenda_item_message(item: dict[str, Any]) -> Message | None:
+    """The item's sentence as a Message (None for an agenda stored before the message layer)."""
+    stored = item.get("message")
+    return message_load(stored) if isinstance(stored, dict) else None
+
+
+def agenda_item_text(item: dict[str, Any]) -> str:
+    """The item's sentence in the active language."""
+    message = agenda_item_message(item)
+    if message is not None:
+        return message.render()
+    return str(item.get(_LEGACY_TEXT[language()]) or item.get(_LEGACY_TEXT["ja"]) or "")
+
+
 def agenda_text(agenda: dict[str, Any], language: str) -> str:
-    """The agenda as numbered lines (the calendar event's description)."""
+    """The agenda as numbered lines (the calendar event's description), in ``language``."""
     items = agenda.get("items") or []
-    key = "text_en" if language == "en" else "text_ja"
-    return "\n".join(f"{n}. {item.get(key, '')}" for n, item in enumerate(items, start=1))
+    with translation.override(language):
+        return "\n".join(f"{n}. {agenda_item_text(item)}" for n, item in enumerate(items, start=1))
 
 
 # --- iCalendar ----------------------------------------------------------------------------------
@@ -220,7 +243,13 @@ def calendar_meetings(*, now: dt.datetime | None = None) -> QuerySet:
 
 
 def review_calendar_ics(*, workspace: Workspace, meetings: Iterable[ReviewMeeting], language: str) -> bytes:
-    """An iCalendar document: one VEVENT per meeting (UID stable per meeting), times in the workspace zone."""
+    """An iCalendar document: one VEVENT per meeting (UID stable per meeting), times in the workspace zone;
+    its texts in ``language``."""
+    with translation.override(language):
+        return _calendar(workspace, meetings)
+
+
+def _calendar(workspace: Workspace, meetings: Iterable[ReviewMeeting]) -> bytes:
     import icalendar
 
     zone = workspace_zone(workspace)
@@ -229,7 +258,7 @@ def review_calendar_ics(*, workspace: Workspace, meetings: Iterable[ReviewMeetin
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{workspace.name} " + ("Reviews" if language == "en" else "定例レビュー"))
+    cal.add("x-wr-calname", message_render("checklist.reviews.calendar.name", {"workspace": workspace.name}))
     cal.add("x-wr-timezone", str(zone))
     for meeting in meetings:
         event = icalendar.Event()
@@ -241,10 +270,8 @@ def review_calendar_ics(*, workspace: Workspace, meetings: Iterable[ReviewMeetin
         event.add("dtstart", meeting.starts_at.astimezone(zone))
         event.add("dtend", meeting.ends_at.astimezone(zone))
         event.add("summary", meeting.title)
-        description = agenda_text(meeting.agenda, language) if meeting.agenda else ""
-        if not description:
-            description = "Agenda not generated yet." if language == "en" else "アジェンダは未作成です。"
-        event.add("description", description)
+        description = agenda_text(meeting.agenda, language()) if meeting.agenda else ""
+        event.add("description", description or message_render("checklist.reviews.calendar.no_agenda"))
         event.add("categories", [meeting.cadence.kind])
         cal.add_component(event)
     cal.add_missing_timezones()
@@ -288,6 +315,8 @@ def calendar_feed_workspace(token: str) -> Workspace | None:
 __all__ = [
     "action_plan_is_overdue",
     "action_plan_list",
+    "agenda_item_message",
+    "agenda_item_text",
     "agenda_text",
     "calendar_feed_active",
     "calendar_feed_workspace",

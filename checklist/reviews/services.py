@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from checklist.checklists.params import Term
 from checklist.reviews.models import (
     ActionPlan,
     CalendarFeedToken,
@@ -27,7 +28,6 @@ from checklist.reviews.selectors import review_agenda_build
 from checklist.reviews.tokens import FEED_TOKEN_LENGTH, feed_token_hash
 from core.changes import audit_value, fields_apply
 from core.errors import ServiceError
-from core.i18n import localized
 from kpi.models import KpiNode
 from tenants.clock import workspace_today, workspace_zone
 from tenants.context import require_workspace_id
@@ -47,8 +47,9 @@ def _workspace() -> Workspace:
     return Workspace.objects.get(id=require_workspace_id())
 
 
-def _error(code: str, ja: str, en: str, field: str | None = None) -> ServiceError:
-    return ServiceError(code, localized(ja, en), field=field)
+def _error(name: str, *, field: str | None = None, **params: Any) -> ServiceError:
+    """A refusal of ``checklist.reviews.messages`` (``checklist.reviews.<name>``)."""
+    return ServiceError(f"checklist.reviews.{name}", params=params, field=field)
 
 
 # --- Cadences --------------------------------------------------------------------------------
@@ -59,31 +60,26 @@ CADENCE_FIELDS = (
 )  # fmt: skip
 _RULE_FIELDS = {Kind.WEEKLY: {"weekday"}, Kind.MONTHLY: {"day_of_month"},
                 Kind.QUARTERLY: {"day_of_month", "month_of_quarter"}}  # fmt: skip
-_FIELD_LABELS = {"weekday": ("曜日", "weekday"), "day_of_month": ("日", "day of month"),
-                 "month_of_quarter": ("四半期の何か月目", "month of the quarter")}  # fmt: skip
 
 
 def _cadence_check(cadence: ReviewCadence) -> None:
     wanted = _RULE_FIELDS[Kind(cadence.kind)]
-    for name, (label_ja, label_en) in _FIELD_LABELS.items():
+    for name in ("weekday", "day_of_month", "month_of_quarter"):
         value = getattr(cadence, name)
+        label = Term(f"checklist.reviews.field.{name}", name)
         if name in wanted and value is None:
-            raise _error("rule_field_required", f"この周期には{label_ja}の指定が必要です。",
-                         f"This kind of cadence needs a {label_en}.", field=name)  # fmt: skip
+            raise _error("rule_field_required", field=name, label=label)
         if name not in wanted and value is not None:
-            raise _error("rule_field_not_for_kind", f"この周期では{label_ja}は指定できません。",
-                         f"A {label_en} does not apply to this kind of cadence.", field=name)  # fmt: skip
+            raise _error("rule_field_not_for_kind", field=name, label=label)
     if cadence.end_date is not None and cadence.end_date < cadence.start_date:
-        raise _error("end_before_start", "終了日が開始日より前です。", "The last date is before the first date.",
-                     field="end_date")  # fmt: skip
+        raise _error("end_before_start", field="end_date")
 
 
 def _attendees_set(cadence: ReviewCadence, memberships: Sequence[Membership]) -> list[str]:
     workspace_id = require_workspace_id()
     for membership in memberships:
         if membership.workspace_id != workspace_id:  # serializers look up inside the workspace; services too
-            raise _error("attendee_not_member", "出席者はこのワークスペースのメンバーである必要があります。",
-                         "Attendees must be members of this workspace.", field="attendees")  # fmt: skip
+            raise _error("attendee_not_member", field="attendees")
     wanted = {m.id for m in memberships}
     ReviewCadenceAttendee.objects.filter(cadence=cadence).exclude(membership_id__in=wanted).delete()
     have = set(ReviewCadenceAttendee.objects.filter(cadence=cadence).values_list("membership_id", flat=True))
@@ -137,8 +133,7 @@ def review_cadence_update(
     attendees = changes.pop("attendees", None)
     unknown = set(changes) - set(CADENCE_FIELDS)
     if unknown:
-        raise _error("unknown_field", "変更できない項目です。", "This field cannot be changed.",
-                     field=sorted(unknown)[0])  # fmt: skip
+        raise _error("unknown_field", field=sorted(unknown)[0])
     cadence = ReviewCadence.objects.select_for_update().get(id=cadence.id)
     diff = fields_apply(cadence, changes)
     _cadence_check(cadence)
@@ -190,8 +185,7 @@ def review_meetings_generate(
     keeps no future meetings without notes.
     """
     if count is not None and not 1 <= count <= MAX_COUNT:
-        raise _error("count_out_of_range", f"件数は1から{MAX_COUNT}の間で指定してください。",
-                     f"The count must be between 1 and {MAX_COUNT}.", field="count")  # fmt: skip
+        raise _error("count_out_of_range", field="count", max=MAX_COUNT)
     cadence = ReviewCadence.objects.select_for_update().get(id=cadence.id)
     workspace = _workspace()
     zone = workspace_zone(workspace)
@@ -293,9 +287,9 @@ def _action_plan_check(plan: ActionPlan, *, kpi_node_required: bool) -> None:
     for field in ("kpi_node", "owner", "meeting"):
         related = getattr(plan, field)
         if related is not None and related.workspace_id != workspace_id:
-            raise _error("not_found", "見つかりません。", "Not found.", field=field)
+            raise _error("not_found", field=field)
     if kpi_node_required and plan.kpi_node_id is None:
-        raise _error("kpi_node_required", "KPIを指定してください。", "Choose the KPI.", field="kpi_node")
+        raise _error("kpi_node_required", field="kpi_node")
 
 
 @transaction.atomic
@@ -325,8 +319,7 @@ def action_plan_create(
 def action_plan_update(*, actor: Actor, action_plan: ActionPlan, **changes: Any) -> ActionPlan:
     unknown = set(changes) - set(ACTION_PLAN_FIELDS)
     if unknown:
-        raise _error("unknown_field", "変更できない項目です。", "This field cannot be changed.",
-                     field=sorted(unknown)[0])  # fmt: skip
+        raise _error("unknown_field", field=sorted(unknown)[0])
     plan = ActionPlan.objects.select_for_update().get(id=action_plan.id)
     diff = fields_apply(plan, changes)
     if not diff:

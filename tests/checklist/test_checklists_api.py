@@ -65,7 +65,7 @@ def test_adopting_the_same_template_twice_is_a_conflict(world: World, client_as:
         url(world, "checklists/"), {"template": str(kpi_design.id)}, format="json"
     )
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "template_already_adopted"
+    assert response.json()["error"]["code"] == "checklist.checklists.template_already_adopted"
     with workspace_context(world.a.workspace.id):
         assert Checklist.objects.count() == before
 
@@ -147,7 +147,10 @@ def test_not_applicable_requires_a_reason_and_nothing_changes(world: World, clie
         response = client.patch(url(world, f"items/{item.id}/"), body, format="json")
         assert response.status_code == 400, body
         error = response.json()["error"]
-        assert error["code"] == "reason_required" and "not_applicable_reason" in error["fields"]
+        assert (
+            error["code"] == "checklist.checklists.reason_required"
+            and "not_applicable_reason" in error["fields"]
+        )
     assert snapshot(item) == before and audit_count(world) == events
 
     body = {"status": "not_applicable", "not_applicable_reason": "パッケージで要件を満たすため"}

@@ -87,11 +87,11 @@ def test_consultant_creates_a_firm_template_seen_by_the_firms_other_workspace(
 @pytest.mark.parametrize(
     ("change", "status", "code"),
     [
-        ({"key": "kpi_design"}, 409, "template_key_reserved"),
-        ({"key": "firm_onboarding"}, 409, "template_key_taken"),
+        ({"key": "kpi_design"}, 409, "checklist.checklists.template_key_reserved"),
+        ({"key": "firm_onboarding"}, 409, "checklist.checklists.template_key_taken"),
         ({"key": "Bad Key"}, 400, "invalid"),
         ({"items": []}, 400, "empty"),
-        ({"items": [ITEMS[0], ITEMS[0]]}, 400, "duplicate_item_keys"),
+        ({"items": [ITEMS[0], ITEMS[0]]}, 400, "checklist.checklists.duplicate_item_keys"),
         ({"items": [{**ITEMS[0], "axis": "X"}]}, 400, "invalid_choice"),
         ({"items": [{**ITEMS[0], "rule": "no_such_rule"}]}, 400, "invalid_choice"),
         ({"items": [{**ITEMS[0], "colour": "red"}]}, 400, "unknown_field"),
@@ -166,7 +166,10 @@ def test_global_templates_are_not_versioned_through_the_api(world: World, client
     kpi_design = ChecklistTemplate.objects.get(firm=None, key="kpi_design")
     response = client_as("consultant").post(url(world, f"templates/{kpi_design.id}/versions/"), {"items": ITEMS},
                                             format="json")  # fmt: skip
-    assert response.status_code == 400 and response.json()["error"]["code"] == "template_global"
+    assert (
+        response.status_code == 400
+        and response.json()["error"]["code"] == "checklist.checklists.template_global"
+    )
     assert ChecklistTemplate.objects.filter(key="kpi_design").count() == 1
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from checklist.checklists import selectors
 from checklist.checklists.services import checklist_adopt, checklist_template_catalogue_install
@@ -278,7 +279,9 @@ def test_no_plan_means_not_verified_with_a_reason(world: World) -> None:
         a01 = selectors.item_verification(next(i for i in items if i.key == "A01"), outcomes)
         summary = selectors.checklist_summary(items, outcomes)
     assert a01.verified is False and a01.provable is True
-    assert "KPIプランがまだありません" in a01.evidence_ja
+    assert a01.evidence is not None and a01.evidence.code == "checklist.checklists.evidence.no_plan"
+    with translation.override("ja"):
+        assert "KPIプランがまだありません" in a01.evidence.render()
     assert summary.verified == 0 and summary.progress.phase.value == "strategy"
 
 

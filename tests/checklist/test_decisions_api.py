@@ -183,7 +183,7 @@ def test_a_new_matrix_can_be_prefilled_from_the_templates(world: World, client_a
     empty = client_as("consultant").post(u(world, "matrices/"), {"name": "Empty"}, format="json").json()
     assert empty["options"] == []
     result = client_as("viewer").get(u(world, f"matrices/{empty['id']}/result/")).json()
-    assert result["scored"] is False and result["problem"]["code"] == "no_options"
+    assert result["scored"] is False and result["problem"]["code"] == "checklist.decisions.no_options"
 
 
 def _audit(world: World, action: str, target_id: str) -> list[AuditEvent]:
@@ -229,7 +229,7 @@ def test_decision_is_recorded_with_who_when_why_audited_and_locks_the_matrix(
         client.post(decision_url, {"option": ids["HubSpot"], "reason": "again"}, format="json"),
     ]
     assert [r.status_code for r in refused] == [409] * 6
-    assert {r.json()["error"]["code"] for r in refused} == {"matrix_decided"}
+    assert {r.json()["error"]["code"] for r in refused} == {"checklist.decisions.matrix_decided"}
     with workspace_context(world.a.workspace.id):
         assert DecisionMatrix.objects.get(id=matrix).weights["lead_time"] == "1"
         assert MatrixOption.objects.filter(matrix_id=matrix).count() == 3
@@ -285,7 +285,10 @@ def test_export_of_an_unscored_matrix_is_a_clear_400(world: World, client_as: An
     client.post(u(world, "matrix-options/"), {"matrix": matrix, "name": "X", "kind": "package",
                                               "scores": {"fit": 3}}, format="json")  # fmt: skip
     response = client.get(u(world, f"matrices/{matrix}/export/markdown/"))
-    assert response.status_code == 400 and response.json()["error"]["code"] == "score_missing"
+    assert (
+        response.status_code == 400
+        and response.json()["error"]["code"] == "checklist.decisions.score_missing"
+    )
 
 
 @pytest.mark.parametrize(
@@ -346,33 +349,78 @@ def _state(world: World) -> tuple[Any, ...]:
 @pytest.mark.parametrize(
     ("target", "body", "code", "field"),
     [
-        ("matrix", {"weights": {"lead_time": -1}}, "weight_negative", "weights.lead_time"),
-        ("matrix", {"weights": dict.fromkeys(WEIGHTS, 0)}, "weights_all_zero", "weights"),
-        ("matrix", {"weights": {"price": 10}}, "criterion_unknown", "weights.price"),
-        ("matrix", {"weights": {"lead_time": "ten"}}, "weight_invalid", "weights.lead_time"),
-        ("matrix", {"weights": {"lead_time": True}}, "weight_invalid", "weights.lead_time"),
-        ("matrix", {"weights": {"lead_time": "NaN"}}, "weight_invalid", "weights.lead_time"),
-        ("matrix", {"weights": {"lead_time": 1e9}}, "weight_invalid", "weights.lead_time"),
+        (
+            "matrix",
+            {"weights": {"lead_time": -1}},
+            "checklist.decisions.weight_negative",
+            "weights.lead_time",
+        ),
+        ("matrix", {"weights": dict.fromkeys(WEIGHTS, 0)}, "checklist.decisions.weights_all_zero", "weights"),
+        ("matrix", {"weights": {"price": 10}}, "checklist.decisions.criterion_unknown", "weights.price"),
+        (
+            "matrix",
+            {"weights": {"lead_time": "ten"}},
+            "checklist.decisions.weight_not_number",
+            "weights.lead_time",
+        ),
+        (
+            "matrix",
+            {"weights": {"lead_time": True}},
+            "checklist.decisions.weight_not_number",
+            "weights.lead_time",
+        ),
+        (
+            "matrix",
+            {"weights": {"lead_time": "NaN"}},
+            "checklist.decisions.weight_not_finite",
+            "weights.lead_time",
+        ),
+        (
+            "matrix",
+            {"weights": {"lead_time": 1e9}},
+            "checklist.decisions.weight_out_of_bounds",
+            "weights.lead_time",
+        ),
         ("matrix", {"status": "decided"}, "invalid_choice", "status"),
         ("matrix", {"colour": "red"}, "unknown_field", "colour"),
-        ("option", {"scores": {"fit": 0}}, "score_out_of_range", "scores.fit"),
-        ("option", {"scores": {"fit": 6}}, "score_out_of_range", "scores.fit"),
-        ("option", {"scores": {"fit": 2.5}}, "score_not_integer", "scores.fit"),
-        ("option", {"scores": {"fit": "3"}}, "score_not_integer", "scores.fit"),
-        ("option", {"scores": {"fit": True}}, "score_not_integer", "scores.fit"),
-        ("option", {"scores": {"price": 3}}, "criterion_unknown", "scores.price"),
-        ("option", {"rationales": {"price": "x"}}, "criterion_unknown", "rationales.price"),
-        ("option", {"name": "hybrid"}, "option_name_taken", "name"),
+        ("option", {"scores": {"fit": 0}}, "checklist.decisions.score_out_of_range", "scores.fit"),
+        ("option", {"scores": {"fit": 6}}, "checklist.decisions.score_out_of_range", "scores.fit"),
+        ("option", {"scores": {"fit": 2.5}}, "checklist.decisions.score_not_integer", "scores.fit"),
+        ("option", {"scores": {"fit": "3"}}, "checklist.decisions.score_not_integer", "scores.fit"),
+        ("option", {"scores": {"fit": True}}, "checklist.decisions.score_not_integer", "scores.fit"),
+        ("option", {"scores": {"price": 3}}, "checklist.decisions.criterion_unknown", "scores.price"),
+        (
+            "option",
+            {"rationales": {"price": "x"}},
+            "checklist.decisions.criterion_unknown",
+            "rationales.price",
+        ),
+        ("option", {"name": "hybrid"}, "checklist.decisions.option_name_taken", "name"),
         ("option", {"kind": "saas"}, "invalid_choice", "kind"),
-        ("signals", {"answers": {"price": True}}, "signal_unknown", "answers"),
-        ("signals", {"answers": {"realtime_speed": "yes"}}, "signal_not_bool", "answers"),
-        ("decision", {"option": "OTHER", "reason": "why"}, "option_not_in_matrix", "option"),
+        ("signals", {"answers": {"price": True}}, "checklist.decisions.signal_unknown", "answers"),
+        ("signals", {"answers": {"realtime_speed": "yes"}}, "checklist.decisions.signal_not_bool", "answers"),
+        (
+            "decision",
+            {"option": "OTHER", "reason": "why"},
+            "checklist.decisions.option_not_in_matrix",
+            "option",
+        ),
         ("decision", {"option": "HubSpot", "reason": "   "}, "blank", "reason"),
-        ("create_option", {"name": "HubSpot", "kind": "package"}, "option_name_taken", "name"),
-        ("create_option", {"name": "New"}, "required", "kind"),
+        (
+            "create_option",
+            {"name": "HubSpot", "kind": "package"},
+            "checklist.decisions.option_name_taken",
+            "name",
+        ),
+        ("create_option", {"name": "New"}, "checklist.decisions.kind_required", "kind"),
         ("create_option", {"template": "oracle"}, "invalid_choice", "template"),
-        ("create_matrix", {"name": "Worked example"}, "matrix_name_taken", "name"),
-        ("create_matrix", {"name": "T", "weights": {"fit": -2}}, "weight_negative", "weights.fit"),
+        ("create_matrix", {"name": "Worked example"}, "checklist.decisions.matrix_name_taken", "name"),
+        (
+            "create_matrix",
+            {"name": "T", "weights": {"fit": -2}},
+            "checklist.decisions.weight_negative",
+            "weights.fit",
+        ),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_changes_nothing(

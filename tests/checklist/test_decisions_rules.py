@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from checklist.checklists.verification import RuleOutcome, rules_evaluate
 from checklist.decisions import services
@@ -36,6 +37,11 @@ def actor(workspace: Workspace) -> Actor:
     return Actor(label=user.email, user=user)
 
 
+def evidence(outcome: RuleOutcome, language: str) -> str:
+    with translation.override(language):
+        return outcome.evidence.render()
+
+
 def outcomes(workspace: Workspace) -> dict[str, RuleOutcome]:
     with workspace_context(workspace.id):
         found = rules_evaluate(RULES, workspace=workspace)
@@ -46,7 +52,7 @@ def outcomes(workspace: Workspace) -> dict[str, RuleOutcome]:
 def test_nothing_yet(workspace: Workspace) -> None:
     found = outcomes(workspace)
     assert not any(o.verified for o in found.values())
-    assert found["decision_matrix_scored"].evidence_en == "No decision matrix has been created yet."
+    assert evidence(found["decision_matrix_scored"], "en") == "No decision matrix has been created yet."
     assert not found["scratch_requirements_when_needed"].not_applicable
 
 
@@ -54,18 +60,18 @@ def test_matrix_scored_flips_when_a_score_is_removed(workspace: Workspace, actor
     with workspace_context(workspace.id):
         matrix = services.matrix_create(actor=actor, name="M", templates=["hubspot", "full_scratch"])
     found = outcomes(workspace)["decision_matrix_scored"]
-    assert not found.verified and "6" in found.evidence_en and "unanswered" in found.evidence_en
+    assert not found.verified and "6" in evidence(found, "en") and "unanswered" in evidence(found, "en")
     with workspace_context(workspace.id):
         services.matrix_signals_answer(actor=actor, matrix=matrix, answers=ALL_NO)
     found = outcomes(workspace)["decision_matrix_scored"]
     assert found.verified and found.facts["options"] == 2
-    assert "全9評価基準" in found.evidence_ja
+    assert "全9評価基準" in evidence(found, "ja")
     with workspace_context(workspace.id):
         option = matrix.options.get(template_key="full_scratch")
         services.option_update(actor=actor, option=option, scores={"fit": None})
     found = outcomes(workspace)["decision_matrix_scored"]
     assert not found.verified and found.facts["missing_scores"] == 1
-    assert "1 score(s) are missing across 1 option(s)" in found.evidence_en
+    assert "1 score(s) are missing across 1 option(s)" in evidence(found, "en")
 
 
 def test_decision_recorded_and_scratch_requirements(workspace: Workspace, actor: Actor) -> None:
@@ -76,9 +82,8 @@ def test_decision_recorded_and_scratch_requirements(workspace: Workspace, actor:
         services.decision_record(actor=actor, matrix=matrix, option=kintone, reason="標準機能で足りる")
     found = outcomes(workspace)
     assert found["decision_recorded"].verified
-    assert (
-        "山田 太郎" in found["decision_recorded"].evidence_ja
-        and "標準機能で足りる" in found["decision_recorded"].evidence_ja
+    assert "山田 太郎" in evidence(found["decision_recorded"], "ja") and "標準機能で足りる" in evidence(
+        found["decision_recorded"], "ja"
     )
     assert found["scratch_requirements_when_needed"].not_applicable  # a package alone was chosen
     # Reopened: no decision any more.
@@ -95,7 +100,7 @@ def test_decision_recorded_and_scratch_requirements(workspace: Workspace, actor:
             actor=actor, matrix=matrix, option=scratch, reason="独自KPI", requirements="要件定義書 v1"
         )
     found = outcomes(workspace)["scratch_requirements_when_needed"]
-    assert not found.verified and not found.not_applicable and "development plan" in found.evidence_en
+    assert not found.verified and not found.not_applicable and "development plan" in evidence(found, "en")
     with workspace_context(workspace.id):
         services.decision_update(actor=actor, matrix=matrix, development_plan="Q3 MVP")
     assert outcomes(workspace)["scratch_requirements_when_needed"].verified

@@ -8,10 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from checklist.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
 from checklist.reviews import services
 from checklist.reviews.demo import demo_reviews_seed
+from checklist.reviews.selectors import agenda_item_text
 from kpi import services as kpi_services
 from kpi.demo import demo_plan_seed
 from kpi.models import Metric
@@ -22,6 +24,11 @@ from tenants.services import Actor
 from tests.factories.tenants import MembershipFactory, UserFactory, WorkspaceFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def text(item: dict[str, Any], language: str) -> str:
+    with translation.override(language):
+        return agenda_item_text(item)
 
 
 @pytest.fixture
@@ -55,8 +62,10 @@ def test_agenda_names_the_behind_kpi_and_the_bottleneck(demo_workspace: Workspac
     assert [i["kpi_key"] for i in behind] == ["meeting_rate"]
     assert Decimal(behind[0]["actual"]) == 25 and Decimal(behind[0]["expected"]) == 50
     bottleneck = [i for i in items if i["kind"] == "bottleneck"]
-    assert len(bottleneck) == 1 and bottleneck[0]["text_ja"].startswith("ボトルネック: ")
-    assert bottleneck[0]["text_en"].startswith("Bottleneck: ") and bottleneck[0]["driver_key"]
+    assert len(bottleneck) == 1 and text(bottleneck[0], "ja").startswith("ボトルネック: ")
+    assert text(bottleneck[0], "en").startswith("Bottleneck: ") and bottleneck[0]["driver_key"]
+    # Stored as a code and its parameters, so it renders in the reader's language.
+    assert bottleneck[0]["message"]["code"] == "checklist.reviews.agenda.bottleneck"
     assert not any(i["kind"] in {"next_month_plan", "kpi_revision"} for i in items)  # weekly: neither
 
 
@@ -70,7 +79,7 @@ def test_quarterly_agenda_asks_for_the_kpi_revision(demo_workspace: Workspace) -
         meeting = ReviewMeeting.objects.get(cadence=cadence)
         meeting = services.review_meeting_agenda_generate(actor=actor, meeting=meeting)
     revision = [i for i in meeting.agenda["items"] if i["kind"] == "kpi_revision"]
-    assert len(revision) == 1 and revision[0]["kpi_count"] == 5 and "KPIの見直し" in revision[0]["text_ja"]
+    assert len(revision) == 1 and revision[0]["kpi_count"] == 5 and "KPIの見直し" in text(revision[0], "ja")
 
 
 def test_demo_reviews_seed(demo_workspace: Workspace) -> None:

@@ -1,6 +1,7 @@
-"""checklist/scoring.py: the decision matrix, its stability, the signals and the Markdown export.
+"""checklist.decisions.scoring: the decision matrix, its stability, the signals and the Markdown export.
 
-Every expected number below is worked out by hand in the comments.
+Every expected number below is worked out by hand in the comments. Sentences and errors are messages (a
+code with parameters); the tests render them in Japanese and in English (``ja()``, ``en()``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,8 +38,20 @@ from checklist.decisions.scoring import (
     signals_assess,
     stability,
 )
+from core.messages import Message
 
 D = Decimal
+
+
+def ja(message: Message) -> str:
+    with translation.override("ja"):
+        return message.render()
+
+
+def en(message: Message) -> str:
+    with translation.override("en"):
+        return message.render()
+
 
 # ---- criteria and defaults ---------------------------------------------------------------------
 
@@ -203,9 +217,9 @@ WEIGHTS = {"initial_cost": D(1), "realtime": D(1)}
         (WEIGHTS, {}, "no_options", None, None),
         ({"initial_cost": D(-1), "realtime": D(2)}, {}, "weight_negative", None, "initial_cost"),
         ({"initial_cost": D(0), "realtime": D(0)}, {}, "weights_all_zero", None, None),
-        ({"initial_cost": 1.5, "realtime": D(1)}, {}, "weight_invalid", None, "initial_cost"),
-        ({"initial_cost": True, "realtime": D(1)}, {}, "weight_invalid", None, "initial_cost"),
-        ({"initial_cost": D("NaN"), "realtime": D(1)}, {}, "weight_invalid", None, "initial_cost"),
+        ({"initial_cost": 1.5, "realtime": D(1)}, {}, "weight_type", None, "initial_cost"),
+        ({"initial_cost": True, "realtime": D(1)}, {}, "weight_type", None, "initial_cost"),
+        ({"initial_cost": D("NaN"), "realtime": D(1)}, {}, "weight_not_finite", None, "initial_cost"),
         (WEIGHTS, {"A": {"initial_cost": 3}}, "score_missing", "A", "realtime"),
         (WEIGHTS, {"A": {"initial_cost": 3, "realtime": 0}}, "score_out_of_range", "A", "realtime"),
         (WEIGHTS, {"A": {"initial_cost": 6, "realtime": 3}}, "score_out_of_range", "A", "initial_cost"),
@@ -228,20 +242,27 @@ def test_validation_errors(
     with pytest.raises(ScoringError) as caught:
         matrix_score(weights, scores)
     error = caught.value
-    assert error.code == code
+    assert error.code == f"checklist.decisions.{code}"
     assert error.option == option
     assert error.criterion == criterion
-    assert error.message_ja and error.message_en
-    assert str(error) == error.message_en == error.message("en")
+    assert error.message == Message(error.code, error.params)
+    assert ja(error.message) and en(error.message) and ja(error.message) != en(error.message)
+    assert str(error) == error.code
 
 
 def test_validation_messages_name_the_option_and_criterion() -> None:
     scores = {"hubspot": {"initial_cost": 4}, "hybrid": {"initial_cost": 3, "realtime": 3}}
     with pytest.raises(ScoringError) as caught:
         matrix_score(WEIGHTS, scores)
-    assert caught.value.message_ja == "オプション「hubspot」の評価基準「リアルタイム性」が未採点です。"
-    assert caught.value.message_en == "Option 'hubspot' has no score for criterion 'Real-time capability'."
+    assert ja(caught.value.message) == "オプション「hubspot」の評価基準「リアルタイム性」が未採点です。"
+    assert en(caught.value.message) == "Option 'hubspot' has no score for criterion 'Real-time capability'."
     assert isinstance(caught.value, ValueError)
+    # The parameters are machine values: the keys, not the names.
+    assert caught.value.message.as_json()["params"] == {"option": "hubspot", "criterion": "realtime"}
+    # Named after the fact (the selectors know the options' names; scoring only their keys).
+    named = caught.value.named({"hubspot": "HubSpot Pro"})
+    assert en(named.message) == "Option 'HubSpot Pro' has no score for criterion 'Real-time capability'."
+    assert named.message.as_json()["params"]["option"] == "hubspot"
 
 
 # ---- stability ---------------------------------------------------------------------------------
@@ -352,7 +373,7 @@ def test_stability_tied_and_single_option() -> None:
 def test_stability_validates() -> None:
     with pytest.raises(ScoringError) as caught:
         stability(STAB_WEIGHTS, {"P": {"initial_cost": 3}})
-    assert caught.value.code == "score_missing"
+    assert caught.value.code == "checklist.decisions.score_missing"
 
 
 def _scaled(weights: dict[str, Fraction]) -> dict[str, Decimal]:
@@ -420,8 +441,9 @@ def test_six_signals_with_ja_and_en_questions() -> None:
         "long_term_cost_extensibility",
     ]
     for signal in SIGNALS:
-        assert signal.question_ja.endswith("?") and signal.question_en.endswith("?")
-    assert SIGNALS[0].question("ja") == "複数のデータソースを統合した独自のKPI計算が必要ですか?"
+        assert ja(signal.question).endswith("?") and en(signal.question).endswith("?")
+    assert ja(SIGNALS[0].question) == "複数のデータソースを統合した独自のKPI計算が必要ですか?"
+    assert en(SIGNALS[0].question) == "Do KPI calculations need to integrate several data sources?"
 
 
 @pytest.mark.parametrize(
@@ -452,27 +474,28 @@ def test_signals_unanswered_and_invalid() -> None:
     assert result.no == ("advanced_analysis",)
     assert len(result.unanswered) == 4
     assert not result.complete
-    assert "未回答が4項目" in result.summary("ja")
-    assert "4 unanswered" in result.summary("en")
+    assert "未回答が4項目" in ja(result.summary)
+    assert "4 unanswered" in en(result.summary)
     with pytest.raises(ScoringError) as caught:
         signals_assess({"crystal_ball": True})
-    assert caught.value.code == "signal_unknown"
+    assert caught.value.code == "checklist.decisions.signal_unknown"
     with pytest.raises(ScoringError) as caught:
         signals_assess({"multi_source_kpi": "yes"})  # type: ignore[dict-item]
-    assert caught.value.code == "signal_not_bool"
+    assert caught.value.code == "checklist.decisions.signal_not_bool"
 
 
 def test_signal_summaries() -> None:
     answers = dict.fromkeys(SIGNAL_KEYS, True)
     result = signals_assess(answers)
-    assert result.summary("ja") == (
+    assert ja(result.summary) == (
         "「パッケージでは不足する」シグナル6項目中6項目が「はい」: "
         "フルスクラッチ開発が必要になる可能性が高いです。"
     )
     assert (
-        result.summary("en")
+        en(result.summary)
         == '6 of 6 "package falls short" signals are yes: a full-scratch build is likely needed.'
     )
+    assert result.summary == Message("checklist.decisions.signals.reading.scratch", {"yes": 6, "total": 6})
 
 
 # ---- final recommendation ----------------------------------------------------------------------
@@ -499,26 +522,29 @@ def test_package_with_four_signals_is_a_conflict() -> None:
     assert final.matrix_option == "hubspot"
     assert final.matrix_kind is OptionKind.PACKAGE
     assert final.signals_implication is OptionKind.SCRATCH
-    assert "disagree" in final.explanation_en
-    assert "review the weights" in final.explanation_en
-    assert "食い違" in final.explanation_ja
-    assert "重みとスコアを見直してください" in final.explanation("ja")
+    assert "disagree" in en(final.explanation)
+    assert "review the weights" in en(final.explanation)
+    assert "食い違" in ja(final.explanation)
+    assert "重みとスコアを見直してください" in ja(final.explanation)
+    assert final.explanation.code == "checklist.decisions.final.conflict"
+    assert final.explanation.as_json()["params"] == {
+        "option": "hubspot", "kind": "package", "yes": 4, "total": 6, "implication": "scratch"}  # fmt: skip
 
 
 def test_package_with_few_signals_is_consistent() -> None:
     final = final_recommendation(matrix_score(TWO, PACKAGE_WINS), signals_assess(_answers(1)))
     assert final.agreement is Agreement.CONSISTENT
     assert final.option == "hubspot"
-    assert "The two agree." in final.explanation_en
-    assert "両者は一致しています" in final.explanation_ja
+    assert "The two agree." in en(final.explanation)
+    assert "両者は一致しています" in ja(final.explanation)
 
 
 def test_package_with_hybrid_signals_stands_but_names_the_alternative() -> None:
     final = final_recommendation(matrix_score(TWO, PACKAGE_WINS), signals_assess(_answers(3)))
     assert final.agreement is Agreement.CONSIDER_ALTERNATIVE
     assert final.option == "hubspot"
-    assert "worth considering" in final.explanation_en
-    assert "検討する価値があります" in final.explanation_ja
+    assert "worth considering" in en(final.explanation)
+    assert "検討する価値があります" in ja(final.explanation)
 
 
 def test_scratch_with_no_signals_is_a_conflict_and_custom_kinds() -> None:
@@ -528,17 +554,17 @@ def test_scratch_with_no_signals_is_a_conflict_and_custom_kinds() -> None:
         matrix,
         signals_assess(_answers(0)),
         {"inhouse": "scratch", "crm": OptionKind.PACKAGE},
-        option_names_en={"inhouse": "In-house build"},
+        option_names={"inhouse": "In-house build"},
     )
     assert final.agreement is Agreement.CONFLICT
-    assert "'In-house build' (full scratch)" in final.explanation_en
+    assert "'In-house build' (full scratch)" in en(final.explanation)
     with pytest.raises(ScoringError) as caught:
         final_recommendation(matrix, signals_assess(_answers(0)))
-    assert caught.value.code == "option_kind_missing"
+    assert caught.value.code == "checklist.decisions.option_kind_missing"
     assert caught.value.option == "inhouse"
     with pytest.raises(ScoringError) as caught:
         final_recommendation(matrix, signals_assess(_answers(0)), {"inhouse": "bespoke"})
-    assert caught.value.code == "option_kind_invalid"
+    assert caught.value.code == "checklist.decisions.option_kind_invalid"
 
 
 def test_tie_has_no_final_recommendation() -> None:
@@ -546,9 +572,9 @@ def test_tie_has_no_final_recommendation() -> None:
     final = final_recommendation(matrix_score(TWO, scores), signals_assess(_answers(2)))
     assert final.agreement is Agreement.TIE
     assert final.option is None and final.matrix_option is None
-    assert "no single recommendation" in final.explanation_en
-    assert "'Hybrid (package + custom dashboard)' matches the signals" in final.explanation_en
-    assert "単一の推奨はありません" in final.explanation_ja
+    assert "no single recommendation" in en(final.explanation)
+    assert "'Hybrid (package + custom dashboard)' matches the signals" in en(final.explanation)
+    assert "単一の推奨はありません" in ja(final.explanation)
 
 
 def test_final_recommendation_states_stability() -> None:
@@ -557,16 +583,16 @@ def test_final_recommendation_states_stability() -> None:
     # initial_cost d = 4 -> -3/2 -> weight -1/2; lead_time d = 2 -> -3 -> -2: stable.
     stab = stability(TWO, PACKAGE_WINS)
     final = final_recommendation(matrix, signals_assess(_answers(0)), stability_result=stab)
-    assert "stable" in final.explanation_en
-    assert "推奨は変わりません" in final.explanation_ja
+    assert "stable" in en(final.explanation)
+    assert "推奨は変わりません" in ja(final.explanation)
     flippable = final_recommendation(
         matrix_score(STAB_WEIGHTS, STAB_SCORES),
         signals_assess(_answers(0)),
         {"P": "package", "Q": "package", "R": "hybrid"},
         stability_result=stability(STAB_WEIGHTS, STAB_SCORES),
     )
-    assert "Raising the weight of 'Real-time capability' by ≈0.67 (2 -> ≈2.67)" in flippable.explanation_en
-    assert "「リアルタイム性」の重みを≈0.67上げると(2→≈2.67)、「R」が首位と並び" in flippable.explanation_ja
+    assert "Raising the weight of 'Real-time capability' by ≈0.67 (2 -> ≈2.67)" in en(flippable.explanation)
+    assert "「リアルタイム性」の重みを≈0.67上げると(2→≈2.67)、「R」が首位と並び" in ja(flippable.explanation)
 
 
 # ---- Markdown ----------------------------------------------------------------------------------
