@@ -85,7 +85,9 @@ def message_render(code: str, params: Mapping[str, Any] | None = None) -> str:
     """
     template = _CATALOGUE[code]
     values = {name: _display(value) for name, value in (params or {}).items()}
-    return str(template) % values if values else str(template)
+    # Always formatted, so a literal "%" is "%%" in every template, with parameters or without (as the
+    # meta-test that renders every code assumes).
+    return str(template) % values
 
 
 @dataclass(frozen=True)

@@ -8,4 +8,4 @@ class KpiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from kpi import receivers  # noqa: F401  (answers the control plane's membership signal)
+        from kpi import messages, receivers  # noqa: F401  (the message codes; the membership signal's answer)

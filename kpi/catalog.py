@@ -86,6 +86,12 @@ class BaseMetric:
     unit: Unit
     typical_source: MetricSource
 
+    @property
+    def definition(self) -> str:
+        """What a workspace's copy of the metric starts with: ``Metric.definition`` holds one text, in
+        Japanese, the product's first language."""
+        return self.definition_ja
+
 
 @dataclass(frozen=True, slots=True)
 class StandardKpi:

@@ -11,15 +11,16 @@ from typing import Any
 from django.db.models import Max, Sum
 
 from core.errors import ServiceError
-from core.i18n import localized
+from core.messages import Message
 from kpi.formulas import Formula, FormulaError, evaluate_all, parse_formula
 from kpi.formulas.nodes import Binary, Name, Number
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
+from kpi.params import ContentName, Term
 from kpi.planning.calendar import fiscal_year_of, fiscal_year_range, period_containing, periods_in
 from kpi.planning.pacing import evaluate_pace, period_progress
 from kpi.planning.sensitivity import Driver, SensitivityResult, sensitivity_analyse
 from kpi.planning.smart import KpiSpec, PlanCheckResult, plan_check
-from kpi.units import value_display, value_is_ratio
+from kpi.units import Quantity, value_is_ratio
 from tenants.models import Workspace
 
 
@@ -102,8 +103,7 @@ MAX_DAYS_IN_DAILY_SERIES = 93
 
 @dataclass(frozen=True)
 class SeriesPoint:
-    label_ja: str
-    label_en: str
+    label: Message
     start: dt.date
     end: dt.date
     values: dict[str, Decimal | None]
@@ -126,18 +126,13 @@ def kpi_series(
     if period_kind == "day":
         if (end - start).days >= MAX_DAYS_IN_DAILY_SERIES:
             raise ServiceError(
-                "range_too_long",
-                localized(
-                    f"日次の系列は{MAX_DAYS_IN_DAILY_SERIES}日までです。",
-                    f"A daily series covers at most {MAX_DAYS_IN_DAILY_SERIES} days.",
-                ),
-                field="end",
+                "kpi.series.range_too_long", params={"days": MAX_DAYS_IN_DAILY_SERIES}, field="end"
             )
         days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-        periods = [(d.isoformat(), d.isoformat(), d, d) for d in days]
+        periods = [(Message("kpi.period.day", {"date": d}), d, d) for d in days]
     else:
         periods = [
-            (p.label_ja, p.label_en, p.start, p.end)
+            (p.label, p.start, p.end)
             for p in periods_in(plan.fiscal_year, start_month, period_kind)
             if p.end >= start and p.start <= end
         ]
@@ -145,7 +140,7 @@ def kpi_series(
     daily: dict[dt.date, dict[str, Decimal]] = defaultdict(dict)
     if periods:
         rows = (
-            _actuals(start=periods[0][2], end=periods[-1][3], owner_id=owner_id)
+            _actuals(start=periods[0][1], end=periods[-1][2], owner_id=owner_id)
             .values("date", "metric__key")
             .annotate(t=Sum("value"))
         )
@@ -153,13 +148,13 @@ def kpi_series(
             daily[row["date"]][row["metric__key"]] = row["t"]
     formulas = _plan_formulas(plan, set(metric_keys))
     points = []
-    for label_ja, label_en, p_start, p_end in periods:
+    for label, p_start, p_end in periods:
         totals = dict.fromkeys(metric_keys, Decimal(0))
         for day, sums in daily.items():
             if p_start <= day <= p_end:
                 for key, value in sums.items():
                     totals[key] += value
-        points.append(SeriesPoint(label_ja, label_en, p_start, p_end, _evaluate(formulas, totals)))
+        points.append(SeriesPoint(label, p_start, p_end, _evaluate(formulas, totals)))
     return points
 
 
@@ -208,13 +203,8 @@ def _best_recent_monthly(plan: KpiPlan) -> dict[str, Decimal]:
 
 # --- Pacing and sensitivity ------------------------------------------------------------------
 
-STATUS_LABELS = {
-    "on_track": ("順調", "on track"),
-    "at_risk": ("要注意", "at risk"),
-    "behind": ("遅れ", "behind"),
-    "no_target": ("目標未設定", "no target"),
-    "no_data": ("実績なし", "no actuals"),
-}
+STATUSES = ("on_track", "at_risk", "behind", "no_target", "no_data")
+STATUS_LABELS = {status: Message(f"kpi.status.{status}") for status in STATUSES}
 
 
 @dataclass(frozen=True)
@@ -229,8 +219,7 @@ class KpiStatus:
     attainment: Decimal | None
     period_start: dt.date
     period_end: dt.date
-    message_ja: str
-    message_en: str
+    message: Message
 
 
 def _base_references(key: str, formulas: dict[str, Formula], base: set[str]) -> set[str]:
@@ -250,23 +239,15 @@ def _base_references(key: str, formulas: dict[str, Formula], base: set[str]) -> 
     return found
 
 
-def _status_sentence(
-    node: KpiNode, status: str, actual: Decimal | None, expected: Decimal | None
-) -> tuple[str, str]:
-    label_ja, label_en = STATUS_LABELS[status]
-    if status == "no_target":
-        return f"{node.name_ja}: 目標値が未設定です。", f"{node.name('en')}: no target is set."
-    if status == "no_data":
-        return (
-            f"{node.name_ja}: この期間の実績がありません。",
-            f"{node.name('en')}: no actuals in this period.",
-        )
-    return (
-        f"{node.name_ja}: 実績 {value_display(actual, node.unit, 'ja')} / "
-        f"想定 {value_display(expected, node.unit, 'ja')}（{label_ja}）",
-        f"{node.name('en')}: actual {value_display(actual, node.unit, 'en')} against "
-        f"{value_display(expected, node.unit, 'en')} expected to date ({label_en})",
-    )
+def _status_sentence(node: KpiNode, status: str, actual: Decimal | None, expected: Decimal | None) -> Message:
+    name = ContentName(node.key, node.name_ja, node.name_en)
+    if status in {"no_target", "no_data"}:
+        return Message(f"kpi.status.sentence.{status}", {"node": name})
+    return Message(
+        "kpi.status.sentence",
+        {"node": name, "actual": Quantity(actual, node.unit), "expected": Quantity(expected, node.unit),
+         "status": Term(f"kpi.status.{status}", status)},
+    )  # fmt: skip
 
 
 def kpi_statuses(
@@ -317,20 +298,9 @@ def kpi_statuses(
                 behind_threshold=workspace.pace_behind_threshold,
             )
             status, expected, attainment = pace.status.value, pace.expected, pace.attainment
-        message_ja, message_en = _status_sentence(node, status, actual, expected)
+        message = _status_sentence(node, status, actual, expected)
         statuses.append(
-            KpiStatus(
-                node,
-                status,
-                actual,
-                expected,
-                target,
-                attainment,
-                period.start,
-                period.end,
-                message_ja,
-                message_en,
-            )
+            KpiStatus(node, status, actual, expected, target, attainment, period.start, period.end, message)
         )
     return statuses
 
@@ -423,6 +393,5 @@ def plan_sensitivity(
         drivers=drivers,
         improvement_pct=improvement_pct,
         elapsed_fraction=progress.fraction if progress.elapsed else None,
-        kgi_name_ja=kgi.name_ja if kgi else "売上",
-        kgi_name_en=kgi.name("en") if kgi else "revenue",
+        **({"kgi_name": ContentName(kgi.key, kgi.name_ja, kgi.name_en)} if kgi else {}),
     )

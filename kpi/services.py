@@ -9,11 +9,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils.translation import gettext as _
 
 from core.changes import fields_apply
 from core.errors import ServiceError
-from core.i18n import current_language, localized
 from kpi.catalog import BASE_METRICS
 from kpi.formulas import FormulaError, dependency_order, parse_formula, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
@@ -36,7 +34,9 @@ ALLOWED_PARENT = {
 
 
 def _formula_error(exc: FormulaError, field: str = "formula") -> ServiceError:
-    return ServiceError(f"formula_{exc.code}", exc.message(current_language()), field=field)
+    """``kpi.formula.<code>[.<detail>]`` with the position (``column``) among the params."""
+    message = exc.message
+    return ServiceError(message.code, params=message.params, field=field)
 
 
 # --- Metrics ---------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ def metric_catalogue_install() -> int:
             name_ja=m.name_ja,
             name_en=m.name_en,
             unit=m.unit,
-            definition=m.definition_ja,
+            definition=m.definition,
             from_catalogue=True,
             workspace_id=require_workspace_id(),
         )
@@ -67,7 +67,7 @@ def metric_catalogue_install() -> int:
 def metric_create(*, actor: Actor, key: str, name_ja: str, name_en: str = "", unit: str = "count",
                   definition: str = "") -> Metric:  # fmt: skip
     if Metric.objects.filter(key=key).exists():
-        raise ServiceError("key_taken", _("This key is already used."), field="key")
+        raise ServiceError("kpi.metric.key_taken", params={"key": key}, field="key")
     metric = Metric.objects.create(
         key=key, name_ja=name_ja, name_en=name_en, unit=unit, definition=definition
     )
@@ -95,7 +95,7 @@ def plan_create(*, actor: Actor, fiscal_year: int, name: str) -> KpiPlan:
 def plan_activate(*, actor: Actor, plan: KpiPlan) -> KpiPlan:
     plan = KpiPlan.objects.select_for_update().get(id=plan.id)
     if plan.status == KpiPlan.Status.ARCHIVED:
-        raise ServiceError("plan_archived", _("An archived plan version cannot be activated again."))
+        raise ServiceError("kpi.plan.archived_not_activated")
     KpiPlan.objects.filter(fiscal_year=plan.fiscal_year, status=KpiPlan.Status.ACTIVE).exclude(
         id=plan.id
     ).update(status=KpiPlan.Status.ARCHIVED)
@@ -141,41 +141,37 @@ def _locked_plan(plan: KpiPlan) -> KpiPlan:
     """Edits of one plan are serialised: the plan row is locked for the transaction."""
     locked = KpiPlan.objects.select_for_update().get(id=plan.id)
     if not locked.is_editable:
-        raise ServiceError("plan_archived", _("This plan version is archived; re-plan to change it."))
+        raise ServiceError("kpi.plan.archived")
     return locked
 
 
 def _check_tree(*, node: KpiNode, plan: KpiPlan) -> None:
     if node.kind == KpiNode.Kind.KGI:
         if node.parent_id is not None:
-            raise ServiceError("kgi_has_parent", _("The KGI is the root and has no parent."), field="parent")
+            raise ServiceError("kpi.tree.kgi_has_parent", field="parent")
         if KpiNode.objects.filter(plan=plan, kind=KpiNode.Kind.KGI).exclude(id=node.id).exists():
-            raise ServiceError("second_kgi", _("A plan has exactly one KGI."), field="kind")
+            raise ServiceError("kpi.tree.second_kgi", field="kind")
         return
     parent = node.parent
     if parent is None:
-        raise ServiceError("parent_required", _("KSFs and KPIs need a parent."), field="parent")
+        raise ServiceError("kpi.tree.parent_required", field="parent")
     if parent.plan_id != plan.id:
-        raise ServiceError("parent_other_plan", _("The parent belongs to another plan."), field="parent")
+        raise ServiceError("kpi.tree.parent_other_plan", field="parent")
     if parent.kind not in ALLOWED_PARENT[KpiNode.Kind(node.kind)]:
         raise ServiceError(
-            "parent_kind",
-            _("A KSF sits under the KGI; a KPI sits under a KSF or another KPI."),
-            field="parent",
+            "kpi.tree.parent_kind", params={"kind": node.kind, "parent": parent.kind}, field="parent"
         )
     # No cycles: walking up from the new parent must never meet the node itself. The parents are read
     # afresh under the plan lock: the parent object came from the request, before the lock, and a
     # concurrent move committed since would otherwise go unseen.
     parent_of = dict(KpiNode.objects.filter(plan=plan).values_list("id", "parent_id"))
     if parent.id not in parent_of:
-        raise ServiceError("parent_gone", _("The parent no longer exists."), field="parent")
+        raise ServiceError("kpi.tree.parent_gone", field="parent")
     seen = {node.id}
     ancestor_id: Any = parent.id
     while ancestor_id is not None:
         if ancestor_id in seen:
-            raise ServiceError(
-                "tree_cycle", _("A node cannot be moved under its own descendant."), field="parent"
-            )
+            raise ServiceError("kpi.tree.cycle", field="parent")
         seen.add(ancestor_id)
         ancestor_id = parent_of.get(ancestor_id)
 
@@ -204,16 +200,14 @@ def _check_formula(*, node: KpiNode, plan: KpiPlan) -> None:
 
 def _owner_check(owner: Membership | None) -> None:
     if owner is not None and owner.workspace_id != require_workspace_id():
-        raise ServiceError(
-            "owner_not_member", _("The owner must be a member of this workspace."), field="owner"
-        )
+        raise ServiceError("kpi.owner_not_member", field="owner")
 
 
 @transaction.atomic
 def node_create(*, actor: Actor, plan: KpiPlan, kind: str, **fields: Any) -> KpiNode:
     plan = _locked_plan(plan)
     if KpiNode.objects.filter(plan=plan, key=fields.get("key")).exists():
-        raise ServiceError("key_taken", _("This key is already used in the plan."), field="key")
+        raise ServiceError("kpi.node.key_taken", params={"key": fields.get("key")}, field="key")
     node = KpiNode(plan=plan, kind=kind, **fields)
     _owner_check(node.owner)
     _check_tree(node=node, plan=plan)
@@ -232,7 +226,7 @@ def node_update(*, actor: Actor, node: KpiNode, **changes: Any) -> KpiNode:
     if not diff:
         return node
     if "key" in diff and KpiNode.objects.filter(plan=plan, key=node.key).exclude(id=node.id).exists():
-        raise ServiceError("key_taken", _("This key is already used in the plan."), field="key")
+        raise ServiceError("kpi.node.key_taken", params={"key": node.key}, field="key")
     _owner_check(node.owner)
     _check_tree(node=node, plan=plan)
     _check_formula(node=node, plan=plan)
@@ -250,10 +244,7 @@ def node_delete(*, actor: Actor, node: KpiNode) -> None:
         if node.key in parse_formula(n.formula).references
     ]  # fmt: skip
     if referenced_by:
-        raise ServiceError(
-            "node_in_use",
-            _("Other KPIs' formulas use this key: %(keys)s") % {"keys": ", ".join(referenced_by)},
-        )
+        raise ServiceError("kpi.node.in_use", params={"key": node.key, "keys": referenced_by})
     audit_event_record(actor=actor, action="kpi_node.deleted", target_type="kpi_node", target_id=node.id,
                        changes={"key": node.key})  # fmt: skip
     node.delete()
@@ -280,7 +271,7 @@ def target_cascade(
     """
     _locked_plan(node.plan)
     if node.target_value is None:
-        raise ServiceError("no_target", _("Set the node's annual target first."), field="target_value")
+        raise ServiceError("kpi.target.no_annual_target", field="target_value")
     fiscal_year, start_month = node.plan.fiscal_year, workspace.fiscal_year_start_month
     rows: list[tuple[str, dt.date, dt.date, Decimal]] = []
     try:
@@ -303,7 +294,7 @@ def target_cascade(
             rows += [("month", *m) for m in months]
             rows += [("week", w.period.start, w.period.end, w.value) for w in weekly_targets(year)]
     except PlanningError as exc:
-        raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en), field="weights") from exc
+        raise ServiceError(exc.message.code, params=exc.message.params, field="weights") from exc
     KpiTarget.objects.filter(node=node).delete()
     targets = KpiTarget.objects.bulk_create(
         KpiTarget(node=node, period_kind=kind, period_start=start, period_end=end, value=value,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from core.messages import message_render
 
 # Places shown per unit. JPY has no minor unit; counts are whole things (a cascaded weekly target or a
 # per-owner share is still a whole number of meetings), and a computed count keeps two places only when
@@ -30,14 +33,71 @@ def value_is_ratio(unit: str, formula: str) -> bool:
 
 
 def value_display(value: Decimal | None, unit: str, language: str) -> str:
-    """A value for people to read: ``5,000,000円`` / ``JPY 5,000,000``, ``33.33%``, ``1,234件``."""
-    if value is None:
-        return "—"
-    number = f"{value_quantize(value, unit):,}"
-    if unit == "jpy":
-        return f"JPY {number}" if language == "en" else f"{number}円"
-    if unit == "percent":
-        return f"{number}%"
-    if unit == "months":
-        return f"{number} months" if language == "en" else f"{number}か月"
-    return number if language == "en" else f"{number}件"
+    """A value for people to read in ``language``: ``5,000,000円`` / ``JPY 5,000,000``, ``33.33%``, ``1,234件``.
+
+    For callers that choose the language themselves; a message parameter is a :class:`Quantity`.
+    """
+    from django.utils import translation
+
+    with translation.override(language):
+        return Quantity(value, unit).display()
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A value with its unit as a message parameter.
+
+    ``display()`` is the human form in the active language, rounded half-up (never cut) to the unit's places
+    (or ``places``) with thousands separators: ``5,000,000円`` / ``JPY 5,000,000``, ``33.33%``, ``1,234件`` /
+    ``1,234``, and ``—`` for an undefined value. ``to_json()`` is the exact value as a string.
+    """
+
+    value: Decimal | None
+    unit: str
+    places: int | None = None
+
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.places is None:
+            number = value_quantize(self.value, self.unit)
+        else:
+            rounded = self.value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
+            number = (
+                rounded.quantize(Decimal(1))
+                if rounded == rounded.to_integral_value()
+                else rounded.normalize()
+            )
+        unit = self.unit if self.unit in _PLACES else "count"
+        return message_render(f"kpi.unit.{unit}", {"number": f"{number:,}"})
+
+    def to_json(self) -> str | None:
+        return None if self.value is None else format(self.value, "f")
+
+
+@dataclass(frozen=True, slots=True)
+class ApproxYen:
+    """An amount to read at a glance: to the nearest 10,000 yen the Japanese way (``約2,722万円``,
+    ``約1億2,346万円``, ``9,800円`` below 10,000 yen), whole yen in English (``JPY 27,216,000``).
+    ``to_json()`` is the exact amount as a string."""
+
+    amount: Decimal
+
+    def display(self) -> str:
+        with localcontext() as context:
+            context.prec = 34  # as the planning arithmetic (kpi.planning.reverse.DECIMAL_CONTEXT)
+            yen = self.amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            man = (yen / Decimal(10_000)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        params = {"yen": f"{yen:,.0f}"}
+        if abs(yen) < 10_000:
+            return message_render("kpi.amount.yen", params)
+        sign = "-" if man < 0 else ""
+        oku, rest = divmod(int(abs(man)), 10_000)
+        if oku == 0:
+            return message_render("kpi.amount.man", {**params, "man": f"{sign}{rest:,}"})
+        if rest == 0:
+            return message_render("kpi.amount.oku", {**params, "oku": f"{sign}{oku:,}"})
+        return message_render("kpi.amount.oku_man", {**params, "oku": f"{sign}{oku:,}", "man": f"{rest:,}"})
+
+    def to_json(self) -> str:
+        return format(self.amount, "f")

@@ -17,11 +17,12 @@ from core.api.inputs import document_language, query_filter, validated
 from core.api.pagination import PeriodCursorPagination
 from core.api.renderers import CsvRenderer, MarkdownRenderer
 from core.errors import ServiceError
-from core.i18n import current_language, localized
+from core.messages import Message
 from kpi import definition_book, selectors, services
 from kpi.api import serializers as s
 from kpi.formulas import FormulaError, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
+from kpi.params import ContentName
 from kpi.planning.calendar import PlanningError, fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
 from kpi.units import value_format
@@ -140,14 +141,14 @@ class PlanViewSet(
         return Response({
             "ok": not result.has_errors,
             "findings": [
-                {"level": f.level, "code": f.code, "message": localized(f.message_ja, f.message_en),
+                {"level": f.level, "code": f.code, "message": f.message.render(),
                  "kpis": list(f.kpi_keys)}
                 for f in result.findings
             ],
             "kpis": [
                 {"key": r.key, "passed": r.passed, "checks": [
                     {"criterion": c.criterion, "passed": c.passed, "code": c.code,
-                     "reason": localized(c.message_ja, c.message_en)} for c in r.checks]}
+                     "reason": c.message.render()} for c in r.checks]}
                 for r in result.smart_results
             ],
         })  # fmt: skip
@@ -174,7 +175,7 @@ class PlanViewSet(
                                       end=query["end"], owner_id=_id(query["owner"]))  # fmt: skip
         return Response({
             "period_kind": query["period_kind"], "owner": _id(query["owner"]),
-            "periods": [{"label": localized(p.label_ja, p.label_en), "start": p.start, "end": p.end,
+            "periods": [{"label": p.label.render(), "start": p.start, "end": p.end,
                          "values": _formatted(plan, p.values)} for p in points],
         })  # fmt: skip
 
@@ -191,13 +192,14 @@ class PlanViewSet(
                            "at_risk_at": str(self.workspace.pace_behind_threshold)},
             "nodes": [{
                 "node": str(st.node.id), "key": st.node.key, "kind": st.node.kind,
-                "name": st.node.name(current_language()), "unit": st.node.unit, "direction": st.node.direction,
-                "status": st.status, "status_label": localized(*selectors.STATUS_LABELS[st.status]),
+                "name": _name(st.node.key, st.node.name_ja, st.node.name_en), "unit": st.node.unit,
+                "direction": st.node.direction,
+                "status": st.status, "status_label": selectors.STATUS_LABELS[st.status].render(),
                 "period_start": st.period_start, "period_end": st.period_end,
                 "target": value_format(st.target, st.node.unit), "expected": value_format(st.expected, st.node.unit),
                 "actual": value_format(st.actual, st.node.unit),
                 "attainment_pct": value_format(st.attainment * 100, "percent") if st.attainment is not None else None,
-                "message": localized(st.message_ja, st.message_en),
+                "message": st.message.render(),
             } for st in statuses],
         })  # fmt: skip
 
@@ -211,31 +213,28 @@ class PlanViewSet(
                 plan=plan, as_of=as_of, improvement_pct=query["improvement_pct"]
             )
         except PlanningError as exc:
-            raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en)) from exc
+            raise ServiceError(exc.message.code, params=exc.message.params) from exc
         if result is None:
-            return Response({"available": False, "as_of": as_of, "reason": localized(
-                "KPIツリーに「件数 × 各転換率 × 平均受注単価」の連鎖（例: アポ数 × 商談化率 × 受注率 × 平均受注単価）が"
-                "見つからないため、感度分析ができません。",
-                "The KPI tree has no chain of a count x conversion rates x average deal size (for example "
-                "appointments x meeting rate x win rate x average deal size), so there is nothing to analyse.")})  # fmt: skip
+            reason = Message("kpi.sensitivity.unavailable").render()
+            return Response({"available": False, "as_of": as_of, "reason": reason})
         bottleneck = result.bottleneck
         return Response({
             "available": True, "as_of": as_of, "improvement_pct": str(result.improvement_pct),
             "plan_kgi": value_format(result.plan_kgi, "jpy"), "projected_kgi": value_format(result.projected_kgi, "jpy"),
             "gap_to_plan": value_format(result.gap_to_plan_jpy, "jpy"),
             "bottleneck": bottleneck.key if bottleneck else None,
-            "summary": localized(result.summary_ja, result.summary_en),
-            "method": localized(result.method_ja, result.method_en),
+            "summary": result.summary.render(),
+            "method": result.method.render(),
             "drivers": [{
-                "rank": r.rank, "key": r.key, "name": localized(r.name_ja, r.name_en), "kind": r.kind,
+                "rank": r.rank, "key": r.key, "name": _name(r.key, r.name_ja, r.name_en), "kind": r.kind,
                 "plan": str(r.plan), "plan_to_date": str(r.plan_to_date),
                 "actual": str(r.actual) if r.actual is not None else None,
                 "attainment_pct": value_format(r.attainment_pct, "percent"), "behind_plan": r.behind_plan,
                 "effect_of_improvement": value_format(r.effect_of_improvement_jpy, "jpy"),
                 "uplift_if_plan": value_format(r.uplift_if_plan_jpy, "jpy"),
-                "note": localized(r.note.message_ja, r.note.message_en) if r.note else None,
+                "note": r.note.render() if r.note else None,
             } for r in result.rows],
-            "notes": [localized(n.message_ja, n.message_en) for n in result.notes],
+            "notes": [n.render() for n in result.notes],
         })  # fmt: skip
 
     def _definition_book(self, request: Request) -> definition_book.DefinitionBook:
@@ -254,6 +253,11 @@ class PlanViewSet(
         response = Response(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="kpi-definition-book.csv"'
         return response
+
+
+def _name(key: str, name_ja: str, name_en: str) -> str:
+    """A name people gave, in the request's language (English falls back to Japanese)."""
+    return ContentName(key, name_ja, name_en).display()
 
 
 def _id(obj: Any) -> str | None:
@@ -404,7 +408,7 @@ class FormulaValidateView(_ToolView):
         try:
             formula = validate_formula(data["formula"], known_names=known)
         except FormulaError as exc:
-            return Response({"valid": False, "error": exc.to_dict(current_language())})
+            return Response({"valid": False, "error": exc.to_dict()})
         return Response({"valid": True, "references": sorted(formula.references)})
 
 
@@ -423,14 +427,14 @@ class ReverseCalculateView(_ToolView):
                 stages=[Stage(**stage) for stage in data["stages"]], periods=data["periods"],
             )  # fmt: skip
         except ReverseCalculationError as exc:
-            raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en), field="stages") from exc
+            raise ServiceError(exc.message.code, params=exc.message.params, field="stages") from exc
         return Response({
             "defined": result.defined,
             "required": result.as_dict(),
-            "levels": [{**asdict(level), "name": localized(level.name_ja, level.name_en)} for level in result.levels],
-            "undefined_reason": (localized(result.undefined_reason.message_ja, result.undefined_reason.message_en))
-            if result.undefined_reason else None,
-            "rounding_rule": localized(result.rounding_rule_ja, result.rounding_rule_en),
+            "levels": [{**asdict(level), "name": _name(level.key, level.name_ja, level.name_en)}
+                       for level in result.levels],
+            "undefined_reason": result.undefined_reason.render() if result.undefined_reason else None,
+            "rounding_rule": result.rounding_rule.render(),
         })  # fmt: skip
 
 
@@ -444,11 +448,10 @@ class SolveView(_ToolView):
         try:
             result = solve_missing(**data)
         except ReverseCalculationError as exc:
-            raise ServiceError(exc.code, localized(exc.message_ja, exc.message_en)) from exc
+            raise ServiceError(exc.message.code, params=exc.message.params) from exc
         return Response({
             "status": result.status, "unknown": result.unknown, "value_exact": result.value_exact,
             "value_rounded": result.value_rounded, "wins_exact": result.wins_exact,
-            "undefined_reason": (localized(result.undefined_reason.message_ja, result.undefined_reason.message_en))
-            if result.undefined_reason else None,
-            "rounding_rule": localized(result.rounding_rule_ja, result.rounding_rule_en),
+            "undefined_reason": result.undefined_reason.render() if result.undefined_reason else None,
+            "rounding_rule": result.rounding_rule.render(),
         })  # fmt: skip

@@ -33,9 +33,11 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import holidays
+
+from core.messages import Message
 
 __all__ = [
     "DEFAULT_FISCAL_YEAR_START_MONTH",
@@ -58,9 +60,10 @@ __all__ = [
     "working_days_in",
 ]
 
+# April: the usual Japanese fiscal-year start (4月始まり).
 DEFAULT_FISCAL_YEAR_START_MONTH: Final[int] = 4
-"""April: the usual Japanese fiscal-year start (4月始まり)."""
 
+# (month, day) pairs of the customary year-end/New-Year closure (年末年始休暇), 29 Dec to 3 Jan.
 YEAR_END_CLOSURE_DAYS: Final[tuple[tuple[int, int], ...]] = (
     (12, 29),
     (12, 30),
@@ -69,7 +72,6 @@ YEAR_END_CLOSURE_DAYS: Final[tuple[tuple[int, int], ...]] = (
     (1, 2),
     (1, 3),
 )
-"""(month, day) pairs of the customary year-end/New-Year closure (年末年始休暇), 29 Dec to 3 Jan."""
 
 NO_EXTRA_HOLIDAYS: Final[frozenset[date]] = frozenset()
 
@@ -79,36 +81,26 @@ HOLIDAY_YEARS_SUPPORTED: Final[range] = range(1949, 2100)
 reliably, so the functions refuse rather than silently treat every weekday as a working day."""
 
 _YEAR_END_CLOSURE_SET: Final[frozenset[tuple[int, int]]] = frozenset(YEAR_END_CLOSURE_DAYS)
-_MONTH_ABBR_EN: Final[tuple[str, ...]] = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
-_HALF_LABELS: Final[tuple[tuple[str, str], ...]] = (("上期", "H1"), ("下期", "H2"))
 _MIN_FISCAL_YEAR: Final[int] = 1
 _MAX_FISCAL_YEAR: Final[int] = 9998  # FY9998 with a late start month still ends inside date.max
 
 
 class PlanningError(ValueError):
-    """A planning input the functions refuse, with a stable ``code`` and bilingual messages.
+    """A planning input the functions refuse: a stable ``code`` and the :class:`Message` that explains it.
 
-    ``str(error)`` is ``"<code>: <English message>"``; the UI shows ``message_ja`` or ``message_en``.
+    ``message`` is a code of the KPI catalogue (``kpi.calendar.*``, ``kpi.cascade.*``, ``kpi.pacing.*``,
+    ``kpi.reverse.*``, ``kpi.sensitivity.*``) with its parameters; the edge renders it in the reader's
+    language. ``str(error)`` is ``"<code>: <message code> <params>"``.
     """
 
-    def __init__(self, code: str, message_ja: str, message_en: str) -> None:
-        super().__init__(f"{code}: {message_en}")
+    def __init__(self, code: str, message: Message) -> None:
+        super().__init__(f"{code}: {message.code} {dict(message.params)}")
         self.code = code
-        self.message_ja = message_ja
-        self.message_en = message_en
+        self.message = message
+
+
+def _refuse(code: str, **params: Any) -> PlanningError:
+    return PlanningError(code, Message(f"kpi.calendar.{code}", params))
 
 
 class PeriodKind(StrEnum):
@@ -125,25 +117,19 @@ class Period:
 
     ``fiscal_year`` is the FY the period belongs to and ``index`` its 1-based position among the
     periods of the same kind in that FY (as returned by :func:`periods_in`); both are ``None`` for
-    periods built by hand or by :func:`weeks_between`.
+    periods built by hand or by :func:`weeks_between`. :attr:`label` names it for people.
     """
 
     kind: PeriodKind
     start: date
     end: date
-    label_ja: str
-    label_en: str
     fiscal_year: int | None = None
     index: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", _coerce_kind(self.kind))
         if self.end < self.start:
-            raise PlanningError(
-                "invalid_period",
-                f"期間の終了日({self.end})が開始日({self.start})より前です。",
-                f"Period end {self.end} is before its start {self.start}.",
-            )
+            raise _refuse("invalid_period", start=self.start, end=self.end)
 
     def __contains__(self, d: object) -> bool:
         return isinstance(d, date) and self.start <= d <= self.end
@@ -153,6 +139,23 @@ class Period:
         """Number of calendar days, both ends included."""
         return (self.end - self.start).days + 1
 
+    @property
+    def label(self) -> Message:
+        """``FY2026``, ``FY2026 上期`` / ``FY2026 H1``, ``FY2026 Q1``, ``2026年4月`` / ``Apr 2026``; a week
+        its ISO year and number (``2026-W15``, the label of the whole week even when clipped)."""
+        year = self.fiscal_year if self.fiscal_year is not None else self.start.year
+        if self.kind is PeriodKind.FISCAL_YEAR:
+            return Message("kpi.period.fiscal_year", {"year": year})
+        if self.kind is PeriodKind.MONTH:
+            return Message(f"kpi.period.month.{self.start.month}", {"year": self.start.year})
+        if self.kind is PeriodKind.WEEK:
+            return Message("kpi.period.week", {"week": _week_label(self.start)})
+        if self.index is None:
+            return Message("kpi.period.span", {"start": self.start, "end": self.end})
+        if self.kind is PeriodKind.HALF:
+            return Message(f"kpi.period.half.{self.index}", {"year": year})
+        return Message("kpi.period.quarter", {"year": year, "quarter": self.index})
+
 
 # --------------------------------------------------------------------------------------------------
 # Fiscal years and periods
@@ -161,32 +164,20 @@ class Period:
 
 def _check_start_month(start_month: int) -> None:
     if isinstance(start_month, bool) or not isinstance(start_month, int) or not 1 <= start_month <= 12:
-        raise PlanningError(
-            "invalid_start_month",
-            f"期首月は1から12の整数で指定してください(指定値: {start_month!r})。",
-            f"The fiscal-year start month must be an integer from 1 to 12 (got {start_month!r}).",
-        )
+        raise _refuse("invalid_start_month", value=repr(start_month))
 
 
 def _check_fiscal_year(fy: int) -> None:
     if isinstance(fy, bool) or not isinstance(fy, int) or not _MIN_FISCAL_YEAR <= fy <= _MAX_FISCAL_YEAR:
-        raise PlanningError(
-            "invalid_fiscal_year",
-            f"年度は{_MIN_FISCAL_YEAR}から{_MAX_FISCAL_YEAR}の整数で指定してください(指定値: {fy!r})。",
-            f"The fiscal year must be an integer from {_MIN_FISCAL_YEAR} to {_MAX_FISCAL_YEAR} (got {fy!r}).",
-        )
+        raise _refuse("invalid_fiscal_year", low=_MIN_FISCAL_YEAR, high=_MAX_FISCAL_YEAR, value=repr(fy))
 
 
 def _coerce_kind(kind: PeriodKind | str) -> PeriodKind:
     try:
         return PeriodKind(kind)
     except ValueError:
-        allowed = ", ".join(k.value for k in PeriodKind)
-        raise PlanningError(
-            "invalid_period_kind",
-            f"期間の種類が不正です(指定値: {kind!r}、指定可能: {allowed})。",
-            f"Unknown period kind {kind!r}; expected one of {allowed}.",
-        ) from None
+        allowed = [k.value for k in PeriodKind]
+        raise _refuse("invalid_period_kind", value=repr(kind), allowed=allowed) from None
 
 
 def _add_months(first_of_month: date, months: int) -> date:
@@ -228,15 +219,9 @@ def weeks_between(start: date, end: date, *, fiscal_year: int | None = None) -> 
     monday = start - timedelta(days=start.weekday())
     while monday <= end:
         sunday = monday + timedelta(days=6)
-        label = _week_label(monday)
         weeks.append(
             Period(
-                kind=PeriodKind.WEEK,
-                start=max(monday, start),
-                end=min(sunday, end),
-                label_ja=label,
-                label_en=label,
-                fiscal_year=fiscal_year,
+                kind=PeriodKind.WEEK, start=max(monday, start), end=min(sunday, end), fiscal_year=fiscal_year
             )
         )
         monday += timedelta(days=7)
@@ -245,15 +230,7 @@ def weeks_between(start: date, end: date, *, fiscal_year: int | None = None) -> 
 
 def _month_period(first: date, fy: int, index: int) -> Period:
     last = _add_months(first, 1) - timedelta(days=1)
-    return Period(
-        kind=PeriodKind.MONTH,
-        start=first,
-        end=last,
-        label_ja=f"{first.year}年{first.month}月",
-        label_en=f"{_MONTH_ABBR_EN[first.month - 1]} {first.year}",
-        fiscal_year=fy,
-        index=index,
-    )
+    return Period(kind=PeriodKind.MONTH, start=first, end=last, fiscal_year=fy, index=index)
 
 
 def periods_in(
@@ -267,8 +244,7 @@ def periods_in(
     kind = _coerce_kind(kind)
     fy_start, fy_end = fiscal_year_range(fy, start_month)
     if kind is PeriodKind.FISCAL_YEAR:
-        label = f"FY{fy}"
-        return [Period(kind, fy_start, fy_end, label, label, fiscal_year=fy, index=1)]
+        return [Period(kind, fy_start, fy_end, fiscal_year=fy, index=1)]
     if kind is PeriodKind.WEEK:
         return [
             replace(week, index=i)
@@ -282,11 +258,7 @@ def periods_in(
     for i in range(12 // months_per_block):
         first = _add_months(fy_start, i * months_per_block)
         last = _add_months(first, months_per_block) - timedelta(days=1)
-        if kind is PeriodKind.HALF:
-            label_ja, label_en = (f"FY{fy} {part}" for part in _HALF_LABELS[i])
-        else:
-            label_ja = label_en = f"FY{fy} Q{i + 1}"
-        blocks.append(Period(kind, first, last, label_ja, label_en, fiscal_year=fy, index=i + 1))
+        blocks.append(Period(kind, first, last, fiscal_year=fy, index=i + 1))
     return blocks
 
 
@@ -310,11 +282,7 @@ def period_containing(
 def _holidays_for_year(year: int, language: str) -> Mapping[date, str]:
     if year not in HOLIDAY_YEARS_SUPPORTED:
         first, last = HOLIDAY_YEARS_SUPPORTED[0], HOLIDAY_YEARS_SUPPORTED[-1]
-        raise PlanningError(
-            "holiday_calendar_unavailable",
-            f"{year}年の祝日カレンダーはありません(対応範囲: {first}年から{last}年)。",
-            f"No Japanese holiday calendar for {year} (supported: {first} to {last}).",
-        )
+        raise _refuse("holiday_calendar_unavailable", year=year, first=first, last=last)
     return MappingProxyType(dict(holidays.country_holidays("JP", years=year, language=language)))
 
 

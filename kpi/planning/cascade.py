@@ -41,8 +41,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Final
+from typing import Any, Final
 
+from core.messages import Message
+from kpi.params import Nested
 from kpi.planning.calendar import (
     DEFAULT_FISCAL_YEAR_START_MONTH,
     NO_EXTRA_HOLIDAYS,
@@ -75,6 +77,10 @@ NON_ADDITIVE_UNIT_KINDS: Final[frozenset[str]] = frozenset({"ratio", "percent"})
 _ONE: Final[Decimal] = Decimal(1)
 
 
+def _refuse(code: str, **params: Any) -> PlanningError:
+    return PlanningError(code, Message(f"kpi.cascade.{code}", params))
+
+
 class CascadeMode(StrEnum):
     EVEN = "even"
     WORKING_DAYS = "working_days"
@@ -104,17 +110,11 @@ class Allocation:
 
 def _require_finite_decimal(value: object, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise PlanningError(
-            "invalid_number",
-            f"{name}はDecimalまたは整数で指定してください(指定値: {value!r})。",
-            f"{name} must be a Decimal or an int (got {value!r}).",
-        )
+        raise _refuse("invalid_number", name=name, value=repr(value))
     number = Decimal(value)
     if not number.is_finite():
         raise PlanningError(
-            "invalid_number",
-            f"{name}に有限の数値を指定してください(指定値: {value!r})。",
-            f"{name} must be a finite number (got {value!r}).",
+            "invalid_number", Message("kpi.cascade.not_finite", {"name": name, "value": repr(value)})
         )
     return number
 
@@ -122,68 +122,39 @@ def _require_finite_decimal(value: object, name: str) -> Decimal:
 def _check_quantum(quantum: Decimal) -> Decimal:
     quantum = _require_finite_decimal(quantum, "quantum")
     if quantum <= 0:
-        raise PlanningError(
-            "invalid_quantum",
-            f"端数処理の単位(quantum)は正の数で指定してください(指定値: {quantum})。",
-            f"The rounding quantum must be positive (got {quantum}).",
-        )
+        raise _refuse("invalid_quantum", quantum=quantum)
     return quantum
 
 
 def _check_additive(unit_kind: str) -> None:
     if unit_kind in NON_ADDITIVE_UNIT_KINDS:
-        raise PlanningError(
-            "ratio_not_additive",
-            "率(比率)の目標は合計で按分できません。各期間に同じ目標率を設定してください(cascade_ratio)。",
-            f"A {unit_kind} target is not additive and cannot be cascaded by summing; "
-            "use cascade_ratio to give every period the same target rate.",
-        )
+        raise _refuse("ratio_not_additive", unit_kind=unit_kind)
 
 
 def _coerce_mode(mode: CascadeMode | str) -> CascadeMode:
     try:
         return CascadeMode(mode)
     except ValueError:
-        allowed = ", ".join(m.value for m in CascadeMode)
-        raise PlanningError(
-            "invalid_cascade_mode",
-            f"按分方法が不正です(指定値: {mode!r}、指定可能: {allowed})。",
-            f"Unknown cascade mode {mode!r}; expected one of {allowed}.",
-        ) from None
+        allowed = [m.value for m in CascadeMode]
+        raise _refuse("invalid_cascade_mode", value=repr(mode), allowed=allowed) from None
 
 
 def _check_periods(periods: Sequence[Period]) -> None:
     if len(periods) == 0:
-        raise PlanningError(
-            "no_periods",
-            "按分先の期間がありません。",
-            "There are no periods to cascade the target to.",
-        )
+        raise _refuse("no_periods")
 
 
 def _check_weights(weights: Sequence[Decimal | int], expected_length: int) -> list[Decimal]:
     if len(weights) != expected_length:
-        raise PlanningError(
-            "weights_length_mismatch",
-            f"重みの数({len(weights)})が期間の数({expected_length})と一致しません。",
-            f"Got {len(weights)} weights for {expected_length} periods; give exactly one weight per period.",
-        )
+        raise _refuse("weights_length_mismatch", given=len(weights), expected=expected_length)
     checked: list[Decimal] = []
     for position, weight in enumerate(weights, start=1):
         number = _require_finite_decimal(weight, f"weights[{position}]")
         if number < 0:
-            raise PlanningError(
-                "negative_weight",
-                f"重みに負の値は指定できません({position}番目: {number})。",
-                f"Weights must not be negative (weight {position} is {number}).",
-            )
+            raise _refuse("negative_weight", position=position, value=number)
         checked.append(number)
     if all(w == 0 for w in checked):
-        raise PlanningError(
-            "weights_all_zero",
-            "重みがすべて0です。少なくとも1つの期間に正の重みを指定してください。",
-            "All weights are zero; give at least one period a positive weight.",
-        )
+        raise _refuse("weights_all_zero")
     return checked
 
 
@@ -203,16 +174,12 @@ def apportion(total: Decimal, weights: Sequence[Decimal | int], *, quantum: Deci
     total = _require_finite_decimal(total, "total")
     quantum = _check_quantum(quantum)
     if len(weights) == 0:
-        raise PlanningError("no_periods", "按分先の期間がありません。", "There is nothing to apportion to.")
+        raise PlanningError("no_periods", Message("kpi.cascade.nothing_to_apportion"))
     checked = _check_weights(weights, len(weights))
 
     units_exact = Fraction(total) / Fraction(quantum)
     if units_exact.denominator != 1:
-        raise PlanningError(
-            "total_not_multiple_of_quantum",
-            f"目標値 {total} は端数処理の単位 {quantum} の倍数ではありません。",
-            f"The total {total} is not a whole multiple of the quantum {quantum}.",
-        )
+        raise _refuse("total_not_multiple_of_quantum", total=total, quantum=quantum)
     units = int(units_exact)
     sign = -1 if units < 0 else 1
     units = abs(units)
@@ -241,11 +208,7 @@ def _basis_weights(
     year_end_closure: bool,
 ) -> list[Decimal]:
     if mode is not CascadeMode.WEIGHTS and weights is not None:
-        raise PlanningError(
-            "unexpected_weights",
-            f"重みは按分方法「weights」の場合のみ指定できます(指定された方法: {mode.value})。",
-            f"Weights are only used with mode 'weights' (mode is '{mode.value}').",
-        )
+        raise _refuse("unexpected_weights", mode=mode.value)
     if mode is CascadeMode.EVEN:
         return [_ONE] * len(periods)
     if mode is CascadeMode.WORKING_DAYS:
@@ -257,11 +220,7 @@ def _basis_weights(
             days = [p.days for p in periods]
         return [Decimal(d) for d in days]
     if weights is None:
-        raise PlanningError(
-            "weights_required",
-            "按分方法「weights」では期間ごとの重みを指定してください。",
-            "Mode 'weights' needs one weight per period.",
-        )
+        raise _refuse("weights_required")
     return _check_weights(weights, len(periods))
 
 
@@ -310,10 +269,8 @@ def subdivide(
     """``parent`` with its value cascaded to ``child_periods`` (which must lie inside its period)."""
     for child in child_periods:
         if child.start < parent.period.start or child.end > parent.period.end:
-            raise PlanningError(
-                "child_outside_parent",
-                f"期間「{child.label_ja}」は親の期間「{parent.period.label_ja}」に含まれていません。",
-                f"Period '{child.label_en}' is not inside its parent period '{parent.period.label_en}'.",
+            raise _refuse(
+                "child_outside_parent", child=Nested(child.label), parent=Nested(parent.period.label)
             )
     children = cascade(
         parent.value,
@@ -379,11 +336,7 @@ def cascade_to_quarters(
     quarter_weights: list[Decimal] | None = None
     if mode is CascadeMode.WEIGHTS:
         if weights is None:
-            raise PlanningError(
-                "weights_required",
-                "按分方法「weights」では月ごとの重み(12個)を指定してください。",
-                "Mode 'weights' needs 12 monthly weights.",
-            )
+            raise PlanningError("weights_required", Message("kpi.cascade.monthly_weights_required"))
         month_weights = _check_weights(weights, len(months))
         quarter_weights = [sum(month_weights[3 * q : 3 * q + 3], Decimal(0)) for q in range(4)]
     elif weights is not None:
@@ -540,7 +493,7 @@ def weekly_targets(plan: Allocation | Iterable[Allocation]) -> list[Allocation]:
         if groups:
             previous = groups[-1][-1]
             if (
-                previous.period.label_en == part.period.label_en
+                previous.period.label == part.period.label
                 and previous.period.end + timedelta(days=1) == part.period.start
             ):
                 groups[-1].append(part)

@@ -34,6 +34,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final, TypeVar
 
+from core.messages import Message
 from kpi.planning.calendar import (
     NO_EXTRA_HOLIDAYS,
     Period,
@@ -116,27 +117,20 @@ def _coerce(enum: type[_E], value: _E | str, name: str) -> _E:
     try:
         return enum(value)
     except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise PlanningError(
-            f"invalid_{name}",
-            f"{name} の値が不正です: {value!r} (指定可能: {allowed})",
-            f"Unknown {name} {value!r}; expected one of {allowed}.",
-        ) from None
+        allowed = [member.value for member in enum]
+        params = {"name": name, "value": repr(value), "allowed": allowed}
+        raise PlanningError(f"invalid_{name}", Message("kpi.pacing.invalid_choice", params)) from None
 
 
 def _finite(value: object, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise PlanningError(
-            "invalid_number",
-            f"{name} はDecimalまたは整数で指定してください: {value!r}",
-            f"{name} must be a Decimal or an int (got {value!r}).",
+            "invalid_number", Message("kpi.pacing.not_a_number", {"name": name, "value": repr(value)})
         )
     number = Decimal(value)
     if not number.is_finite():
         raise PlanningError(
-            "invalid_number",
-            f"{name} に有限の数値を指定してください: {value!r}",
-            f"{name} must be a finite number (got {value!r}).",
+            "invalid_number", Message("kpi.pacing.not_finite", {"name": name, "value": repr(value)})
         )
     return number
 
@@ -194,11 +188,8 @@ def expected_to_date(
 
 def _check_thresholds(at_risk: Decimal, behind: Decimal) -> None:
     if not (Decimal(0) < behind < at_risk <= Decimal(1)):
-        raise PlanningError(
-            "invalid_thresholds",
-            f"しきい値は 0 < 遅れ({behind}) < 要注意({at_risk}) <= 1 を満たす必要があります。",
-            f"Thresholds must satisfy 0 < behind ({behind}) < at_risk ({at_risk}) <= 1.",
-        )
+        params = {"behind": behind, "at_risk": at_risk}
+        raise PlanningError("invalid_thresholds", Message("kpi.pacing.invalid_thresholds", params))
 
 
 def pace_status(

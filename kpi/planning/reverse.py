@@ -17,7 +17,7 @@ percentages: ``Decimal("25")`` means 25%).  Levels a firm does not use simply dr
     Seed 000: 100,000,000 JPY with 1,200 leads a year, meeting rate 30% and win rate 20% gives 72 wins and
     an average deal of 100,000,000 / 72 = 1,388,888.89 JPY, 1,388,889 JPY rounded to whole yen.
 
-Rounding (stated in every result as ``rounding_rule_ja`` / ``rounding_rule_en``)
+Rounding (stated in every result as ``rounding_rule``, a message of the catalogue)
     * Counts are rounded up (ceiling): a plan cannot hold 80.2 meetings, and rounding down would miss the
       KGI.  In the reverse chain every stage is computed from the previous stage's *rounded-up* count, so
       the plan is consistent level by level; the unrounded values are returned too (``exact``).
@@ -28,11 +28,8 @@ Rounding (stated in every result as ``rounding_rule_ja`` / ``rounding_rule_en``)
 
 All arithmetic runs in ``DECIMAL_CONTEXT`` (34 significant digits), independent of the thread's context.
 Float inputs are refused.  A division by zero is never an exception and never 0: the result is marked
-undefined with a coded, bilingual reason.
+undefined with a reason (a message with a code).  Texts live in the KPI catalogue (``kpi.reverse.*``).
 """
-
-# Japanese text legitimately uses full-width punctuation such as "（" and "："; the ambiguous-character
-# rules are aimed at look-alike identifiers, not at Japanese prose.
 
 from __future__ import annotations
 
@@ -49,16 +46,18 @@ from decimal import (
     Overflow,
     localcontext,
 )
-from typing import Final, Literal, cast
+from typing import Any, Final, Literal, cast
 
+from core.messages import Message
 from kpi.catalog import BASE_METRICS, STANDARD_KPIS
+from kpi.params import ContentName, Joined, Term
 from kpi.planning.calendar import PlanningError
+from kpi.units import Quantity
 
 __all__ = [
     "DECIMAL_CONTEXT",
-    "ROUNDING_RULE_EN",
-    "ROUNDING_RULE_JA",
-    "Reason",
+    "ROUNDING_RULE",
+    "Figure",
     "ReverseCalculationError",
     "ReverseLevel",
     "ReverseResult",
@@ -68,7 +67,7 @@ __all__ = [
     "ceil_rate",
     "format_decimal",
     "format_jpy",
-    "format_jpy_ja_approx",
+    "metric_name",
     "metric_names",
     "reverse_calculate",
     "round_jpy",
@@ -86,47 +85,24 @@ _NOISE_QUANTUM: Final = Decimal("1e-12")
 _YEN: Final = Decimal(1)
 _RATE_QUANTUM: Final = Decimal("0.01")
 
-ROUNDING_RULE_JA: Final = (
-    "件数は各段階で切り上げ（前段の切り上げ後の値から計算）。割り切れる場合は切り上げない。"
-    "金額は1円未満を四捨五入。期間あたりの件数は年間の必要件数を期間数で割って切り上げ。"
-)
-ROUNDING_RULE_EN: Final = (
-    "Counts are rounded up at every stage, each computed from the previous stage's rounded-up count; an "
-    "exact quotient is not rounded up. Amounts are rounded half-up to whole yen. A per-period count is "
-    "the annual required count divided by the number of periods, rounded up."
-)
-_AMOUNT_RULE: Final = (
-    "金額は1円未満を四捨五入（ROUND_HALF_UP）。",
-    "Amounts are rounded half-up to whole yen (ROUND_HALF_UP).",
-)
-_SOLVE_RULES: Final[dict[str, tuple[str, str]]] = {
-    "revenue": _AMOUNT_RULE,
-    "avg_deal_size": _AMOUNT_RULE,
-    "top_volume": (
-        "件数は切り上げ（割り切れる場合はそのまま）。",
-        "Counts are rounded up (an exact quotient is kept as is).",
-    ),
-    "rate": (
-        "率は小数第2位まで切り上げ（必要な率を過小に見せないため）。",
-        "Rates are rounded up to 0.01 percentage point (a required rate is never understated).",
-    ),
+ROUNDING_RULE: Final = Message("kpi.reverse.rounding_rule")
+_SOLVE_RULES: Final[dict[str, Message]] = {
+    "revenue": Message("kpi.reverse.rounding_rule.amount"),
+    "avg_deal_size": Message("kpi.reverse.rounding_rule.amount"),
+    "top_volume": Message("kpi.reverse.rounding_rule.count"),
+    "rate": Message("kpi.reverse.rounding_rule.rate"),
 }
 
 
 class ReverseCalculationError(PlanningError):
     """Refused input to ``reverse_calculate``, ``solve_missing`` or the sensitivity analysis.
 
-    Carries a stable ``code`` and ``message_ja`` / ``message_en``; ``str(error)`` is ``"<code>: <en>"``.
+    Carries a stable ``code`` and its ``message``; ``str(error)`` is ``"<code>: <message code> <params>"``.
     """
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """A coded, bilingual explanation (why a value is undefined, what a note means)."""
-
-    code: str
-    message_ja: str
-    message_en: str
+def _refuse(code: str, **params: Any) -> ReverseCalculationError:
+    return ReverseCalculationError(code, Message(f"kpi.reverse.{code}", params))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -137,24 +113,12 @@ class Reason:
 def to_decimal(value: object, *, field: str, allow_negative: bool = False) -> Decimal:
     """Coerce an ``int`` or ``Decimal`` input; refuse floats, bools, NaN/infinity and negatives."""
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise ReverseCalculationError(
-            "not_decimal",
-            f"{field} は Decimal または整数で指定してください（float は使えません）。",
-            f"{field} must be a Decimal or an int (floats are not accepted).",
-        )
+        raise _refuse("not_decimal", field=field)
     number = Decimal(value)
     if not number.is_finite():
-        raise ReverseCalculationError(
-            "not_finite",
-            f"{field} には有限の数値を指定してください。",
-            f"{field} must be a finite number.",
-        )
+        raise _refuse("not_finite", field=field)
     if number < 0 and not allow_negative:
-        raise ReverseCalculationError(
-            "negative_value",
-            f"{field} に負の値は指定できません（{number}）。",
-            f"{field} must not be negative (got {number}).",
-        )
+        raise _refuse("negative_value", field=field, value=number)
     return number
 
 
@@ -194,25 +158,28 @@ def format_decimal(value: Decimal, *, places: int = 2) -> str:
     return "0" if text in {"-0", ""} else text
 
 
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number as a message parameter, shown as :func:`format_decimal` writes it (``1,234.5``)."""
+
+    value: Decimal
+    places: int = 2
+
+    def display(self) -> str:
+        return format_decimal(self.value, places=self.places)
+
+    def to_json(self) -> str:
+        return format(self.value, "f")
+
+
 def format_jpy(amount: Decimal) -> str:
     """Whole yen with thousands separators, no currency sign: ``28,571,429``."""
     return f"{round_jpy(amount):,.0f}"
 
 
-def format_jpy_ja_approx(amount: Decimal) -> str:
-    """A Japanese reading of an amount: ``約2,722万円``, ``約1億2,345万円``, or ``9,800円`` below 1万円."""
-    yen = round_jpy(amount)
-    if abs(yen) < 10_000:
-        return f"{yen:,.0f}円"
-    with localcontext(DECIMAL_CONTEXT):
-        man = (yen / Decimal(10_000)).quantize(_YEN, rounding=ROUND_HALF_UP)
-    sign = "-" if man < 0 else ""
-    oku, rest = divmod(int(abs(man)), 10_000)
-    if oku == 0:
-        return f"約{sign}{rest:,}万円"
-    if rest == 0:
-        return f"約{sign}{oku:,}億円"
-    return f"約{sign}{oku:,}億{rest:,}万円"
+def metric_name(key: str) -> ContentName:
+    """The name of a catalogue KPI or base metric as a message parameter (the key when unknown)."""
+    return ContentName(key, *metric_names(key))
 
 
 def metric_names(key: str) -> tuple[str, str]:
@@ -277,9 +244,8 @@ class ReverseResult:
     periods: int | None
     kgi_per_period_exact: Decimal | None
     kgi_per_period_jpy: Decimal | None
-    undefined_reason: Reason | None
-    rounding_rule_ja: str = ROUNDING_RULE_JA
-    rounding_rule_en: str = ROUNDING_RULE_EN
+    undefined_reason: Message | None
+    rounding_rule: Message = ROUNDING_RULE
 
     @property
     def defined(self) -> bool:
@@ -304,19 +270,9 @@ def _validate_chain(stages: Sequence[Stage], bottom_key: str) -> None:
     seen = {bottom_key}
     for index, stage in enumerate(stages):
         if stage.to_key != expected:
-            raise ReverseCalculationError(
-                "stage_chain_broken",
-                f"段階{index + 1}の変換先は {expected} である必要があります（指定: {stage.to_key}）。"
-                "段階は受注に近い方から順に、前の段階の変換元につながるように並べてください。",
-                f"Stage {index + 1} must convert into {expected!r} (got {stage.to_key!r}). Order the stages "
-                "from the bottom (closest to wins) upwards, each feeding the one before it.",
-            )
+            raise _refuse("stage_chain_broken", stage=index + 1, expected=expected, given=stage.to_key)
         if stage.from_key in seen:
-            raise ReverseCalculationError(
-                "stage_chain_cycle",
-                f"段階{index + 1}の変換元 {stage.from_key} がチェーン内で重複しています。",
-                f"Stage {index + 1} converts from {stage.from_key!r}, which already appears in the chain.",
-            )
+            raise _refuse("stage_chain_cycle", stage=index + 1, key=stage.from_key)
         seen.add(stage.from_key)
         expected = stage.from_key
 
@@ -344,11 +300,7 @@ def reverse_calculate(
     rates = [to_decimal(stage.rate, field=f"{stage.rate_key} (rate)") for stage in stages]
     _validate_chain(stages, bottom_key)
     if periods is not None and (isinstance(periods, bool) or not isinstance(periods, int) or periods < 1):
-        raise ReverseCalculationError(
-            "invalid_periods",
-            "期間数は1以上の整数で指定してください。",
-            "periods must be a whole number of at least 1.",
-        )
+        raise _refuse("invalid_periods")
 
     def split(required: int | None) -> int | None:
         if periods is None or required is None:
@@ -357,7 +309,7 @@ def reverse_calculate(
             return ceil_count(Decimal(required) / Decimal(periods))
 
     levels: list[ReverseLevel] = []
-    reason: Reason | None = None
+    reason: Message | None = None
     exact: Decimal | None
     required: int | None
     with localcontext(DECIMAL_CONTEXT):
@@ -398,20 +350,9 @@ def reverse_calculate(
     )
 
 
-def _zero_divisor_reason(key: str, numerator_is_zero: bool) -> Reason:
-    name_ja, name_en = metric_names(key)
-    if numerator_is_zero:
-        return Reason(
-            "indeterminate",
-            f"{name_ja}が0で、必要な値も0のため、上位の件数は一つに定まりません（0 ÷ 0）。",
-            f"{name_en} is 0 and the value needed is 0, so the levels above are indeterminate (0 / 0).",
-        )
-    return Reason(
-        "division_by_zero",
-        f"{name_ja}が0のため、上位の件数をいくら増やしても目標に届きません（0での除算、解なし）。",
-        f"{name_en} is 0, so no count at the levels above can reach the target "
-        "(division by zero, no solution).",
-    )
+def _zero_divisor_reason(key: str, numerator_is_zero: bool) -> Message:
+    code = "indeterminate" if numerator_is_zero else "division_by_zero"
+    return Message(f"kpi.reverse.{code}", {"divisor": metric_name(key)})
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -425,7 +366,7 @@ Unknown = Literal["revenue", "top_volume", "rate", "avg_deal_size"]
 class SolveResult:
     """The solved unknown of ``revenue = top_volume x prod(rates / 100) x avg_deal_size``.
 
-    ``value_exact`` is the unrounded solution; ``value_rounded`` follows ``rounding_rule_*`` (whole yen
+    ``value_exact`` is the unrounded solution; ``value_rounded`` follows ``rounding_rule`` (whole yen
     half-up for revenue and average deal, ceiling for the volume, ceiling to 0.01 point for a rate).
     ``revenue`` / ``top_volume`` / ``rates`` / ``avg_deal_size`` are the completed inputs (the unknown filled
     with its exact value, or left None when undefined), and ``counts_exact`` the funnel from the top volume
@@ -442,9 +383,8 @@ class SolveResult:
     rates: tuple[Decimal | None, ...]
     avg_deal_size: Decimal | None
     counts_exact: tuple[Decimal, ...] | None
-    undefined_reason: Reason | None
-    rounding_rule_ja: str
-    rounding_rule_en: str
+    undefined_reason: Message | None
+    rounding_rule: Message
 
     @property
     def solved(self) -> bool:
@@ -455,15 +395,11 @@ class SolveResult:
         return self.counts_exact[-1] if self.counts_exact else None
 
 
-def _slot_names(slot: str) -> tuple[str, str]:
+def _slot_name(slot: str) -> Term:
     if slot.startswith("rates["):
         index = int(slot[len("rates[") : -1])
-        return f"率{index + 1}（{slot}）", f"rate {index + 1} ({slot})"
-    return {
-        "revenue": ("売上", "revenue"),
-        "top_volume": ("最上流の件数（リード数など）", "top-of-funnel volume"),
-        "avg_deal_size": ("平均受注単価", "average deal size"),
-    }[slot]
+        return Term("kpi.reverse.slot.rate", slot, {"number": index + 1, "slot": slot})
+    return Term(f"kpi.reverse.slot.{slot}", slot)
 
 
 def solve_missing(
@@ -485,18 +421,9 @@ def solve_missing(
     slots.append(("avg_deal_size", avg_deal_size))
     unknown_slots = [slot for slot, value in slots if value is None]
     if not unknown_slots:
-        raise ReverseCalculationError(
-            "no_unknown",
-            "すべての値が入力されているため、求める値がありません。求めたい値を1つだけ空欄にしてください。",
-            "Every value is given, so there is nothing to solve for. Leave exactly one value empty.",
-        )
+        raise _refuse("no_unknown")
     if len(unknown_slots) > 1:
-        listed = ", ".join(unknown_slots)
-        raise ReverseCalculationError(
-            "too_many_unknowns",
-            f"空欄が{len(unknown_slots)}つあります（{listed}）。求められるのは1つだけです。",
-            f"{len(unknown_slots)} values are missing ({listed}); only one can be solved for.",
-        )
+        raise _refuse("too_many_unknowns", count=len(unknown_slots), slots=unknown_slots)
     (unknown_slot,) = unknown_slots
     known: dict[str, Decimal] = {
         slot: to_decimal(value, field=slot) for slot, value in slots if value is not None
@@ -509,14 +436,14 @@ def solve_missing(
         rate_index = int(unknown_slot[len("rates[") : -1])
     else:
         unknown = cast(Unknown, unknown_slot)
-    rule_ja, rule_en = _SOLVE_RULES[unknown]
+    rule = _SOLVE_RULES[unknown]
 
     def factor(slot: str) -> Decimal:
         value = known[slot]
         return value / HUNDRED if slot.startswith("rates[") else value
 
     exact: Decimal | None = None
-    reason: Reason | None = None
+    reason: Message | None = None
     with localcontext(DECIMAL_CONTEXT):
         others = [slot for slot, _ in slots if slot not in {"revenue", unknown_slot}]
         product = Decimal(1)
@@ -563,25 +490,17 @@ def solve_missing(
         avg_deal_size=filled.get("avg_deal_size"),
         counts_exact=counts,
         undefined_reason=reason,
-        rounding_rule_ja=rule_ja,
-        rounding_rule_en=rule_en,
+        rounding_rule=rule,
     )
 
 
-def _undefined_solve_reason(unknown_slot: str, zero_slots: list[str], known: dict[str, Decimal]) -> Reason:
-    unknown_ja, unknown_en = _slot_names(unknown_slot)
-    zeros_ja = "・".join(_slot_names(slot)[0] for slot in zero_slots)
-    zeros_en = ", ".join(_slot_names(slot)[1] for slot in zero_slots)
+def _undefined_solve_reason(unknown_slot: str, zero_slots: list[str], known: dict[str, Decimal]) -> Message:
+    params: dict[str, Any] = {
+        "unknown": _slot_name(unknown_slot),
+        "zeros": Joined(tuple(_slot_name(slot) for slot in zero_slots), "kpi.reverse.slot_separator"),
+    }
     if known["revenue"] == 0:
-        return Reason(
-            "indeterminate",
-            f"売上と{zeros_ja}がともに0のため、{unknown_ja}はどの値でも成り立ち、一つに定まりません。",
-            f"Revenue and {zeros_en} are 0, so any {unknown_en} satisfies the equation; it is indeterminate.",
-        )
-    return Reason(
-        "division_by_zero",
-        f"{zeros_ja}が0のため、{unknown_ja}をどの値にしても売上{format_jpy(known['revenue'])}円に届きません"
-        "（0での除算、解なし）。",
-        f"{zeros_en} is 0, so no {unknown_en} reaches revenue JPY {format_jpy(known['revenue'])} "
-        "(division by zero, no solution).",
+        return Message("kpi.reverse.solve_indeterminate", params)
+    return Message(
+        "kpi.reverse.solve_division_by_zero", {**params, "revenue": Quantity(known["revenue"], "jpy")}
     )

@@ -30,34 +30,31 @@ Scope and conventions
       plans are then pro-rated for the comparison and volume actuals annualised for the projection;
       rates and amounts are not scaled.
     * Amounts are exact Decimals, with whole-yen (half-up) companions ``*_jpy``.
-"""
 
-# Japanese text legitimately uses full-width punctuation such as "（" and "："; the ambiguous-character
-# rules are aimed at look-alike identifiers, not at Japanese prose.
+The summary, the method and the notes are messages of the KPI catalogue (``kpi.sensitivity.*``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
+from core.messages import DisplayParam, Message
 from kpi.catalog import STANDARD_KPIS
+from kpi.params import ContentName, Term
 from kpi.planning.reverse import (
     DECIMAL_CONTEXT,
     HUNDRED,
-    Reason,
     ReverseCalculationError,
-    format_decimal,
-    format_jpy,
-    format_jpy_ja_approx,
     round_jpy,
     to_decimal,
 )
+from kpi.units import ApproxYen, Quantity
 
 __all__ = [
-    "METHOD_EN",
-    "METHOD_JA",
+    "METHOD",
     "Driver",
     "DriverKind",
     "DriverSensitivity",
@@ -69,16 +66,14 @@ DriverKind = Literal["volume", "rate", "amount"]
 _KINDS: Final = ("volume", "rate", "amount")
 _KIND_BY_UNIT: Final[dict[str, DriverKind]] = {"count": "volume", "percent": "rate", "jpy": "amount"}
 
-METHOD_JA: Final = (
-    "KGI＝各ドライバーの積（率は%）。ボトルネックは「そのドライバーだけが計画値に達した場合のKGI増加額」"
-    "が最大のもの（乗算型のため、達成率が最も低いドライバーと一致）。実績未入力のドライバーは計画値と仮定。"
-    "対象は値が大きいほど良いドライバーのみ。"
-)
-METHOD_EN: Final = (
-    "KGI = product of the drivers (rates in %). The bottleneck is the driver whose reaching plan alone "
-    "would raise the KGI most (in a multiplicative chain, the driver with the lowest attainment). A driver "
-    "without an actual is assumed at plan. Higher-is-better drivers only."
-)
+_UNIT_BY_KIND: Final[dict[DriverKind, str]] = {"volume": "count", "rate": "percent", "amount": "jpy"}
+
+METHOD: Final = Message("kpi.sensitivity.method")
+_REVENUE: Final = Term("kpi.sensitivity.revenue", "revenue")
+
+
+def _refuse(code: str, **params: Any) -> ReverseCalculationError:
+    return ReverseCalculationError(code, Message(f"kpi.sensitivity.{code}", params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +93,7 @@ class Driver:
         amount)."""
         kpi = STANDARD_KPIS.get(key)
         if kpi is None or kpi.unit not in _KIND_BY_UNIT:
-            raise ReverseCalculationError(
-                "not_a_driver",
-                f"{key} はカタログ上の件数・率・金額のKPIではないため、ドライバーにできません。",
-                f"{key!r} is not a catalogue count, rate or amount KPI, so it cannot be a driver.",
-            )
+            raise _refuse("not_a_driver", key=key)
         return cls(key, _KIND_BY_UNIT[kpi.unit], plan, actual, kpi.name_ja, kpi.name_en)
 
 
@@ -133,7 +124,7 @@ class DriverSensitivity:
     effect_of_improvement_jpy: Decimal
     uplift_if_plan: Decimal | None
     uplift_if_plan_jpy: Decimal | None
-    note: Reason | None
+    note: Message | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +140,9 @@ class SensitivityResult:
     """plan_kgi_jpy - projected_kgi_jpy (positive when behind plan)."""
     improvement_pct: Decimal
     elapsed_fraction: Decimal | None
-    notes: tuple[Reason, ...]
-    summary_ja: str
-    summary_en: str
-    method_ja: str = METHOD_JA
-    method_en: str = METHOD_EN
+    notes: tuple[Message, ...]
+    summary: Message
+    method: Message = METHOD
 
     def row(self, key: str) -> DriverSensitivity:
         for row in self.rows:
@@ -174,6 +163,10 @@ class _Prepared:
     actual: Decimal | None
     projected: Decimal
 
+    @property
+    def name(self) -> ContentName:
+        return ContentName(self.key, self.name_ja, self.name_en)
+
 
 def _factor(kind: DriverKind, value: Decimal) -> Decimal:
     return value / HUNDRED if kind == "rate" else value
@@ -191,10 +184,11 @@ def sensitivity_analyse(
     drivers: Sequence[Driver],
     improvement_pct: Decimal | int = Decimal(10),
     elapsed_fraction: Decimal | None = None,
-    kgi_name_ja: str = "売上",
-    kgi_name_en: str = "revenue",
+    kgi_name: DisplayParam = _REVENUE,
 ) -> SensitivityResult:
     """Rank the drivers of a multiplicative KGI by the uplift of bringing each alone to plan.
+
+    ``kgi_name`` names the KGI in the summary (a :class:`~kpi.params.ContentName`; "revenue" by default).
 
     Raises ``ReverseCalculationError`` only for malformed input (no drivers, duplicate keys, an unknown
     kind, negative or float values, an ``elapsed_fraction`` outside (0, 1]); missing actuals and zero
@@ -209,26 +203,18 @@ def sensitivity_analyse(
         plan_kgi = _product([_factor(item.kind, item.plan) for item in prepared])
         projected_kgi = _product(factors)
         unranked: list[tuple[tuple[int, Decimal, Decimal, int], DriverSensitivity]] = []
-        notes: list[Reason] = []
+        notes: list[Message] = []
         for item in prepared:
             others = _product([f for other, f in zip(prepared, factors, strict=True) if other is not item])
             own = _factor(item.kind, item.projected)
             effect = others * own * improvement / HUNDRED
-            note: Reason | None = None
+            note: Message | None = None
             attainment: Decimal | None = None
             uplift: Decimal | None = None
             if item.actual is None:
-                note = Reason(
-                    "actual_missing",
-                    f"{item.name_ja}の実績が未入力のため、計画値と仮定して見込みを計算しました。",
-                    f"No actual for {item.name_en}; the projection assumes it is at plan.",
-                )
+                note = Message("kpi.sensitivity.actual_missing", {"driver": item.name})
             elif item.plan_to_date == 0:
-                note = Reason(
-                    "plan_zero",
-                    f"{item.name_ja}の計画値が0のため、達成率を計算できません。",
-                    f"The plan for {item.name_en} is 0, so its attainment is undefined.",
-                )
+                note = Message("kpi.sensitivity.plan_zero", {"driver": item.name})
                 uplift = max(Decimal(0), others * _factor(item.kind, item.plan) - projected_kgi)
             else:
                 attainment = item.actual / item.plan_to_date * HUNDRED
@@ -266,9 +252,7 @@ def sensitivity_analyse(
     rows = tuple(_with_rank(row, rank) for rank, (_, row) in enumerate(unranked, start=1))
     bottleneck = next((row for row in rows if row.behind_plan), None)
     has_actuals = any(item.actual is not None for item in prepared)
-    summary_ja, summary_en = _summaries(
-        bottleneck, has_actuals, plan_kgi, projected_kgi, fraction, kgi_name_ja, kgi_name_en
-    )
+    summary = _summary(bottleneck, has_actuals, plan_kgi, projected_kgi, fraction, kgi_name)
     return SensitivityResult(
         rows=rows,
         bottleneck=bottleneck,
@@ -280,8 +264,7 @@ def sensitivity_analyse(
         improvement_pct=improvement,
         elapsed_fraction=fraction,
         notes=tuple(notes),
-        summary_ja=summary_ja,
-        summary_en=summary_en,
+        summary=summary,
     )
 
 
@@ -294,39 +277,22 @@ def _validate_fraction(elapsed_fraction: Decimal | None) -> Decimal | None:
         return None
     fraction = to_decimal(elapsed_fraction, field="elapsed_fraction")
     if not (0 < fraction <= 1):
-        raise ReverseCalculationError(
-            "invalid_elapsed_fraction",
-            "経過割合（elapsed_fraction）は0より大きく1以下で指定してください。",
-            "elapsed_fraction must be greater than 0 and at most 1.",
-        )
+        raise _refuse("invalid_elapsed_fraction")
     return fraction
 
 
 def _prepare(drivers: Sequence[Driver], fraction: Decimal | None) -> list[_Prepared]:
     if not drivers:
-        raise ReverseCalculationError(
-            "no_drivers",
-            "ドライバーが1つもありません。",
-            "At least one driver is needed.",
-        )
+        raise _refuse("no_drivers")
     seen: set[str] = set()
     prepared: list[_Prepared] = []
     with localcontext(DECIMAL_CONTEXT):
         for index, driver in enumerate(drivers):
             if driver.key in seen:
-                raise ReverseCalculationError(
-                    "duplicate_driver",
-                    f"ドライバー {driver.key} が重複しています。",
-                    f"Driver {driver.key!r} appears more than once.",
-                )
+                raise _refuse("duplicate_driver", key=driver.key)
             seen.add(driver.key)
             if driver.kind not in _KINDS:
-                raise ReverseCalculationError(
-                    "unknown_driver_kind",
-                    f"ドライバー {driver.key} の種類 {driver.kind} は"
-                    " volume・rate・amount のいずれかにしてください。",
-                    f"Driver {driver.key!r} has kind {driver.kind!r}; use volume, rate or amount.",
-                )
+                raise _refuse("unknown_driver_kind", key=driver.key, kind=driver.kind)
             plan = to_decimal(driver.plan, field=f"{driver.key}.plan")
             actual = (
                 None if driver.actual is None else to_decimal(driver.actual, field=f"{driver.key}.actual")
@@ -355,67 +321,32 @@ def _prepare(drivers: Sequence[Driver], fraction: Decimal | None) -> list[_Prepa
     return prepared
 
 
-def _value_ja(kind: DriverKind, value: Decimal) -> str:
-    if kind == "rate":
-        return f"{format_decimal(value)}%"
-    if kind == "amount":
-        return f"{format_jpy(value)}円"
-    return f"{format_decimal(value)}件"
-
-
-def _value_en(kind: DriverKind, value: Decimal) -> str:
-    if kind == "rate":
-        return f"{format_decimal(value)}%"
-    if kind == "amount":
-        return f"JPY {format_jpy(value)}"
-    return format_decimal(value)
-
-
-def _summaries(
+def _summary(
     bottleneck: DriverSensitivity | None,
     has_actuals: bool,
     plan_kgi: Decimal,
     projected_kgi: Decimal,
     fraction: Decimal | None,
-    kgi_ja: str,
-    kgi_en: str,
-) -> tuple[str, str]:
+    kgi: DisplayParam,
+) -> Message:
     if not has_actuals:
-        return (
-            "実績がまだ入力されていないため、ボトルネックを判定できません。",
-            "No actuals have been entered yet, so no bottleneck can be identified.",
-        )
+        return Message("kpi.sensitivity.summary.no_actuals")
     if bottleneck is None:
-        return (
-            f"すべての指標が計画どおりか計画を上回っています。現在の実績による{kgi_ja}見込みは"
-            f"{format_jpy_ja_approx(projected_kgi)}（計画{format_jpy_ja_approx(plan_kgi)}）です。",
-            f"Every driver is at or above plan. Projected {kgi_en} at current actuals is about "
-            f"JPY {format_jpy(projected_kgi)} (plan JPY {format_jpy(plan_kgi)}).",
-        )
+        params = {"kgi": kgi, "projected": ApproxYen(projected_kgi), "plan": ApproxYen(plan_kgi)}
+        return Message("kpi.sensitivity.summary.on_plan", params)
     row = bottleneck
+    unit = _UNIT_BY_KIND[row.kind]
     pro_rated = fraction is not None and row.kind == "volume"
-    plan_label_ja = "計画（経過期間分）" if pro_rated else "計画"
-    plan_label_en = "plan to date" if pro_rated else "plan"
     actual = row.actual if row.actual is not None else Decimal(0)
-    attainment = format_decimal(row.attainment_pct or Decimal(0), places=1)
-    head_ja = (
-        f"最大のボトルネックは{row.name_ja}です。{plan_label_ja}{_value_ja(row.kind, row.plan_to_date)}に対し"
-        f"実績{_value_ja(row.kind, actual)}（達成率{attainment}%）。"
-    )
-    head_en = (
-        f"The biggest bottleneck is {row.name_en}: {plan_label_en} {_value_en(row.kind, row.plan_to_date)}, "
-        f"actual {_value_en(row.kind, actual)} ({attainment}% of plan)."
-    )
     uplift = row.uplift_if_plan or Decimal(0)
-    if uplift > 0:
-        return (
-            f"{head_ja}計画値まで改善すると{kgi_ja}見込みが{format_jpy_ja_approx(uplift)}増えます。",
-            f"{head_en} Bringing it up to plan would raise projected {kgi_en} by about "
-            f"JPY {format_jpy(uplift)}.",
-        )
-    return (
-        f"{head_ja}ただし他にも見込み値が0の指標があるため、この指標だけを計画値まで改善しても"
-        f"{kgi_ja}見込みは増えません。",
-        f"{head_en} Another driver is also at 0, so bringing this one alone to plan would not raise "
-        f"projected {kgi_en}.",
-    )
+    params = {
+        "driver": ContentName(row.key, row.name_ja, row.name_en),
+        "plan": Quantity(row.plan_to_date, unit),
+        "actual": Quantity(actual, unit),
+        "attainment": Quantity(row.attainment_pct or Decimal(0), "percent", places=1),
+        "kgi": kgi,
+        "uplift": ApproxYen(uplift),
+    }
+    tail = "uplift" if uplift > 0 else "no_uplift"
+    head = "pro_rated" if pro_rated else "plan"
+    return Message(f"kpi.sensitivity.summary.bottleneck.{head}.{tail}", params)

@@ -2,7 +2,7 @@
 
 Every rule is listed here; thresholds live in ``SmartConfig`` so a workspace can tune them.
 
-Per KPI (``check_kpi``), five checks, each pass/fail with reason codes and ja/en text
+Per KPI (``check_kpi``), five checks, each pass/fail with reason codes and a message
     S  Specific    - the definition is non-blank and at least ``min_definition_chars`` characters long
                      (``specific_definition_missing`` / ``specific_definition_too_short``); the KPI names a
                      unit from ``units`` (``specific_unit_missing`` / ``specific_unit_unknown``); and it has
@@ -39,10 +39,9 @@ Plan checks (``plan_check``), each a finding with level error / warning / ok
     * Every KPI has an owner: error listing the KPIs without one.
     * Every KPI passes SMART: error listing the KPIs that fail.
     * Keys unique; at least one KPI; indicator one of leading/lagging.
-"""
 
-# Japanese text legitimately uses full-width punctuation such as "（" and "："; the ambiguous-character
-# rules are aimed at look-alike identifiers, not at Japanese prose.
+Every reason and finding is a message of the KPI catalogue (``kpi.smart.<code>``), its suggested fix in it.
+"""
 
 from __future__ import annotations
 
@@ -50,10 +49,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
+from core.messages import Message
 from kpi.catalog import DIRECTIONS, INDICATORS, UNITS
-from kpi.planning.reverse import DECIMAL_CONTEXT, HUNDRED, Reason, format_decimal
+from kpi.params import Nested
+from kpi.planning.reverse import DECIMAL_CONTEXT, HUNDRED, Figure
 
 __all__ = [
     "CRITERIA",
@@ -125,15 +126,14 @@ DEFAULT_SMART_CONFIG: Final = SmartConfig()
 class SmartCheck:
     """One SMART criterion for one KPI.
 
-    ``code`` / ``message_*`` are the primary reason; ``codes`` lists every failed sub-rule (or the single
-    pass code), and ``message_*`` joins their texts.
+    ``code`` is the primary reason; ``codes`` lists every failed sub-rule (or the single pass code), and
+    ``message`` says them all, one after another.
     """
 
     criterion: Criterion
     passed: bool
     code: str
-    message_ja: str
-    message_en: str
+    message: Message
     codes: tuple[str, ...] = ()
 
 
@@ -162,8 +162,7 @@ class KpiSmartResult:
 class Finding:
     level: FindingLevel
     code: str
-    message_ja: str
-    message_en: str
+    message: Message
     kpi_keys: tuple[str, ...] = ()
 
 
@@ -188,6 +187,14 @@ class PlanCheckResult:
         return tuple(f for f in self.findings if f.code == code)
 
 
+def _reason(code: str, **params: Any) -> Message:
+    return Message(f"kpi.smart.{code}", params)
+
+
+def _finding(level: FindingLevel, code: str, kpi_keys: tuple[str, ...] = (), **params: Any) -> Finding:
+    return Finding(level, code, _reason(code, **params), kpi_keys)
+
+
 # --------------------------------------------------------------------------------------------------------
 # Single-KPI checks
 # --------------------------------------------------------------------------------------------------------
@@ -197,97 +204,52 @@ def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
 
-def _make(criterion: Criterion, passed: bool, reasons: Sequence[Reason]) -> SmartCheck:
+def _together(reasons: Sequence[Message]) -> Message:
+    """The reasons as one message, each sentence after the other."""
+    first, *rest = reasons
+    if not rest:
+        return first
+    return Message("kpi.smart.reasons", {"first": Nested(first), "rest": Nested(_together(rest))})
+
+
+def _make(criterion: Criterion, passed: bool, reasons: Sequence[Message]) -> SmartCheck:
+    codes = tuple(r.code.removeprefix("kpi.smart.") for r in reasons)
     return SmartCheck(
-        criterion=criterion,
-        passed=passed,
-        code=reasons[0].code,
-        message_ja="".join(r.message_ja for r in reasons),
-        message_en=" ".join(r.message_en for r in reasons),
-        codes=tuple(r.code for r in reasons),
+        criterion=criterion, passed=passed, code=codes[0], message=_together(reasons), codes=codes
     )
 
 
 def _check_specific(spec: KpiSpec, config: SmartConfig) -> SmartCheck:
-    failures: list[Reason] = []
+    failures: list[Message] = []
     definition = (spec.definition or "").strip()
     if not definition:
-        failures.append(
-            Reason(
-                "specific_definition_missing",
-                "定義が空です。何を数えるかを文章で定義してください。",
-                "The definition is empty; state in words what is counted.",
-            )
-        )
+        failures.append(_reason("specific_definition_missing"))
     elif len(definition) < config.min_definition_chars:
         failures.append(
-            Reason(
-                "specific_definition_too_short",
-                f"定義が{len(definition)}文字と短すぎます（{config.min_definition_chars}文字以上）。"
-                "対象・期間・数え方が分かるように書いてください。",
-                f"The definition has {len(definition)} characters; at least {config.min_definition_chars} "
-                "are needed to say what is counted, over which period and how.",
+            _reason(
+                "specific_definition_too_short", length=len(definition), minimum=config.min_definition_chars
             )
         )
     if _blank(spec.unit):
-        failures.append(
-            Reason(
-                "specific_unit_missing",
-                "単位が指定されていません。",
-                "No unit is given.",
-            )
-        )
+        failures.append(_reason("specific_unit_missing"))
     elif spec.unit not in config.units:
-        allowed = ", ".join(config.units)
-        failures.append(
-            Reason(
-                "specific_unit_unknown",
-                f"単位 {spec.unit} は使えません（{allowed} のいずれか）。",
-                f"Unit {spec.unit!r} is not one of {allowed}.",
-            )
-        )
+        failures.append(_reason("specific_unit_unknown", unit=spec.unit, allowed=list(config.units)))
     if spec.target is None:
-        failures.append(
-            Reason(
-                "specific_target_missing",
-                "目標値がありません。「増やす」ではなく「月間100件」のように数値で定めてください。",
-                'No numeric target; state it as a number ("100 a month"), not as "increase".',
-            )
-        )
+        failures.append(_reason("specific_target_missing"))
     if failures:
         return _make("S", False, failures)
-    return _make(
-        "S",
-        True,
-        [Reason("specific_ok", "定義・単位・目標値が明確です。", "Definition, unit and target are clear.")],
-    )
+    return _make("S", True, [_reason("specific_ok")])
 
 
 def _check_measurable(spec: KpiSpec) -> SmartCheck:
-    failures: list[Reason] = []
+    failures: list[Message] = []
     if _blank(spec.formula):
-        failures.append(
-            Reason(
-                "measurable_formula_missing",
-                "計算式がありません。",
-                "No formula is given.",
-            )
-        )
+        failures.append(_reason("measurable_formula_missing"))
     if _blank(spec.data_source):
-        failures.append(
-            Reason(
-                "measurable_data_source_missing",
-                "データソース（どのシステムのどの項目から取るか）が指定されていません。",
-                "No data source (which system and field the values come from) is given.",
-            )
-        )
+        failures.append(_reason("measurable_data_source_missing"))
     if failures:
         return _make("M", False, failures)
-    return _make(
-        "M",
-        True,
-        [Reason("measurable_ok", "計算式とデータソースがあります。", "Formula and data source are set.")],
-    )
+    return _make("M", True, [_reason("measurable_ok")])
 
 
 def _check_achievable(spec: KpiSpec, config: SmartConfig) -> SmartCheck:
@@ -295,113 +257,52 @@ def _check_achievable(spec: KpiSpec, config: SmartConfig) -> SmartCheck:
     return _make("A", passed, [reason])
 
 
-def _achievable_reason(spec: KpiSpec, config: SmartConfig) -> tuple[bool, Reason]:
+def _achievable_reason(spec: KpiSpec, config: SmartConfig) -> tuple[bool, Message]:
     target, best = spec.target, spec.best_recent_actual
     if target is None:
-        return False, Reason(
-            "achievable_no_target",
-            "目標値がないため、達成可能性を判断できません。",
-            "Without a target, achievability cannot be judged.",
-        )
+        return False, _reason("achievable_no_target")
     if spec.direction not in DIRECTIONS:
-        return False, Reason(
-            "achievable_unknown_direction",
-            f"方向 {spec.direction} が不明です（higher_is_better か lower_is_better）。",
-            f"Unknown direction {spec.direction!r} (use higher_is_better or lower_is_better).",
-        )
+        return False, _reason("achievable_unknown_direction", direction=spec.direction)
     if best is None:
-        return True, Reason(
-            "achievable_no_history",
-            "過去実績がないため、目標の妥当性は実績がたまってから再確認してください。",
-            "No history yet; recheck the target once actuals exist.",
-        )
-    target_text, best_text = format_decimal(target), format_decimal(best)
+        return True, _reason("achievable_no_history")
     with localcontext(DECIMAL_CONTEXT):
         if spec.direction == "higher_is_better":
             if best <= 0:
-                return True, Reason(
-                    "achievable_no_usable_history",
-                    "過去の最高実績が0以下のため比較の基準になりません。実績がたまってから再確認してください。",
-                    "The best recent actual is 0 or less, so it is no baseline; recheck later.",
-                )
-            pct = format_decimal(config.max_target_pct_of_best)
-            ratio = format_decimal(target / best * HUNDRED, places=1)
+                return True, _reason("achievable_no_usable_history")
             if target > best * config.max_target_pct_of_best / HUNDRED:
-                return False, Reason(
+                return False, _reason(
                     "achievable_target_too_high",
-                    f"目標{target_text}は直近の最高実績{best_text}の{ratio}%で、上限{pct}%を超えています。",
-                    f"The target {target_text} is {ratio}% of the best recent actual {best_text}, "
-                    f"above the {pct}% limit.",
+                    target=Figure(target),
+                    best=Figure(best),
+                    ratio=Figure(target / best * HUNDRED, places=1),
+                    limit=Figure(config.max_target_pct_of_best),
                 )
         else:
-            pct = format_decimal(config.min_target_pct_of_best_lower)
-            limit = format_decimal(best * config.min_target_pct_of_best_lower / HUNDRED)
-            if target < best * config.min_target_pct_of_best_lower / HUNDRED:
-                return False, Reason(
+            floor = best * config.min_target_pct_of_best_lower / HUNDRED
+            if target < floor:
+                return False, _reason(
                     "achievable_target_too_low",
-                    f"目標{target_text}は直近の最良実績{best_text}の{pct}%（{limit}）を下回り、"
-                    "改善幅が大きすぎます。",
-                    f"The target {target_text} is below {pct}% of the best recent actual {best_text} "
-                    f"({limit}); the step is too large.",
+                    target=Figure(target),
+                    best=Figure(best),
+                    percent=Figure(config.min_target_pct_of_best_lower),
+                    limit=Figure(floor),
                 )
-    return True, Reason(
-        "achievable_ok",
-        "目標は過去実績から見て現実的な範囲です。",
-        "The target is within a realistic range of recent actuals.",
-    )
+    return True, _reason("achievable_ok")
 
 
 def _check_relevant(spec: KpiSpec) -> SmartCheck:
     if spec.is_on_path_to_kgi:
-        return _make(
-            "R",
-            True,
-            [Reason("relevant_ok", "KPIツリー上でKGIにつながっています。", "It is on a path to the KGI.")],
-        )
-    return _make(
-        "R",
-        False,
-        [
-            Reason(
-                "relevant_not_on_kgi_path",
-                "KPIツリー上でKGIにつながっていません。KSFの下に配置するか、KPIから外してください。",
-                "It is not on a path to the KGI in the KPI tree; place it under a KSF or drop it.",
-            )
-        ],
-    )
+        return _make("R", True, [_reason("relevant_ok")])
+    return _make("R", False, [_reason("relevant_not_on_kgi_path")])
 
 
 def _check_time_bound(spec: KpiSpec, config: SmartConfig) -> SmartCheck:
     if not _blank(spec.cadence) and spec.cadence not in config.cadences:
-        allowed = ", ".join(config.cadences)
-        return _make(
-            "T",
-            False,
-            [
-                Reason(
-                    "time_bound_unknown_cadence",
-                    f"周期 {spec.cadence} は使えません（{allowed} のいずれか）。",
-                    f"Cadence {spec.cadence!r} is not one of {allowed}.",
-                )
-            ],
-        )
+        reason = _reason("time_bound_unknown_cadence", cadence=spec.cadence, allowed=list(config.cadences))
+        return _make("T", False, [reason])
     if _blank(spec.cadence) and _blank(spec.target_period):
-        return _make(
-            "T",
-            False,
-            [
-                Reason(
-                    "time_bound_missing",
-                    "期限も周期もありません。「いつまでに」または「月間」などの期間を定めてください。",
-                    'Neither a target period nor a cadence is set; say "by when" or "per month".',
-                )
-            ],
-        )
-    return _make(
-        "T",
-        True,
-        [Reason("time_bound_ok", "期限または周期が定められています。", "A target period or cadence is set.")],
-    )
+        return _make("T", False, [_reason("time_bound_missing")])
+    return _make("T", True, [_reason("time_bound_ok")])
 
 
 def check_kpi(spec: KpiSpec, config: SmartConfig = DEFAULT_SMART_CONFIG) -> KpiSmartResult:
@@ -431,73 +332,26 @@ def check_kpis(
 
 def _kgi_finding(kgi_target: object) -> Finding:
     if kgi_target is None:
-        return Finding(
-            "error",
-            "kgi_target_missing",
-            "KGIの数値目標がありません。まずKGIを数値で設定してください。",
-            "The KGI has no numeric target; set it as a number first.",
-        )
+        return _finding("error", "kgi_target_missing")
     if isinstance(kgi_target, bool) or not isinstance(kgi_target, Decimal | int):
-        return Finding(
-            "error",
-            "kgi_target_invalid",
-            "KGIの目標値が数値（Decimal または整数）ではありません。",
-            "The KGI target is not a Decimal or an int.",
-        )
+        return _finding("error", "kgi_target_invalid")
     value = Decimal(kgi_target)
     if not value.is_finite() or value <= 0:
-        return Finding(
-            "error",
-            "kgi_target_not_positive",
-            "KGIの目標値は0より大きい数値にしてください。",
-            "The KGI target must be a number greater than 0.",
-        )
-    return Finding(
-        "ok", "kgi_target_ok", "KGIの数値目標が設定されています。", "The KGI has a numeric target."
-    )
-
-
-def _range_text(low: int, high: int) -> str:
-    return f"{low}〜{high}個"
+        return _finding("error", "kgi_target_not_positive")
+    return _finding("ok", "kgi_target_ok")
 
 
 def _count_findings(kpis: Sequence[KpiSpec], config: SmartConfig) -> list[Finding]:
     findings: list[Finding] = []
-    company = [k.key for k in kpis if _blank(k.department)]
+    company = tuple(k.key for k in kpis if _blank(k.department))
     low, high = config.company_kpi_min, config.company_kpi_max
     n = len(company)
     if n < low:
-        findings.append(
-            Finding(
-                "warning",
-                "company_kpi_count_low",
-                f"全社KPIが{n}個です。全社では{_range_text(low, high)}が目安です。",
-                f"There are {n} company-wide KPIs; {low}-{high} is the guideline.",
-                tuple(company),
-            )
-        )
+        findings.append(_finding("warning", "company_kpi_count_low", company, count=n, low=low, high=high))
     elif n > high:
-        findings.append(
-            Finding(
-                "warning",
-                "company_kpi_count_high",
-                f"全社KPIが{n}個あります。KPIは多いほど成果が出るわけではありません。"
-                f"{_range_text(low, high)}に絞ることを推奨します。",
-                f"There are {n} company-wide KPIs. More KPIs do not mean more results; narrow them to "
-                f"{low}-{high}.",
-                tuple(company),
-            )
-        )
+        findings.append(_finding("warning", "company_kpi_count_high", company, count=n, low=low, high=high))
     else:
-        findings.append(
-            Finding(
-                "ok",
-                "company_kpi_count_ok",
-                f"全社KPIは{n}個で、目安の範囲内です。",
-                f"{n} company-wide KPIs, within the guideline.",
-                tuple(company),
-            )
-        )
+        findings.append(_finding("ok", "company_kpi_count_ok", company, count=n))
 
     departments: dict[str, list[str]] = {}
     for kpi in kpis:
@@ -508,25 +362,12 @@ def _count_findings(kpis: Sequence[KpiSpec], config: SmartConfig) -> list[Findin
         n = len(keys)
         if low <= n <= high:
             findings.append(
-                Finding(
-                    "ok",
-                    "department_kpi_count_ok",
-                    f"{department}のKPIは{n}個で、目安の範囲内です。",
-                    f"{department}: {n} KPIs, within the guideline.",
-                    tuple(keys),
-                )
+                _finding("ok", "department_kpi_count_ok", tuple(keys), department=department, count=n)
             )
         else:
             code = "department_kpi_count_low" if n < low else "department_kpi_count_high"
-            findings.append(
-                Finding(
-                    "warning",
-                    code,
-                    f"{department}のKPIが{n}個です。部門ごとに{_range_text(low, high)}が目安です。",
-                    f"{department} has {n} KPIs; {low}-{high} per department is the guideline.",
-                    tuple(keys),
-                )
-            )
+            params = {"department": department, "count": n, "low": low, "high": high}
+            findings.append(_finding("warning", code, tuple(keys), **params))
     return findings
 
 
@@ -534,51 +375,16 @@ def _mix_findings(kpis: Sequence[KpiSpec], config: SmartConfig) -> list[Finding]
     findings: list[Finding] = []
     unknown = tuple(k.key for k in kpis if k.indicator not in INDICATORS)
     if unknown:
-        findings.append(
-            Finding(
-                "warning",
-                "indicator_unknown",
-                "先行指標・遅行指標の区分が不明なKPIがあります。",
-                "Some KPIs are neither leading nor lagging.",
-                unknown,
-            )
-        )
+        findings.append(_finding("warning", "indicator_unknown", unknown))
     leading = tuple(k.key for k in kpis if k.indicator == "leading")
     lagging = tuple(k.key for k in kpis if k.indicator == "lagging")
     level = config.leading_lagging_level
     if not leading:
-        findings.append(
-            Finding(
-                level,
-                "no_leading_kpi",
-                "先行指標（架電数・アポ数など日々の行動指標）がありません。遅行指標だけでは未達が結果として"
-                "分かるだけで、日々の行動を改善できません。",
-                "There is no leading indicator (daily activity such as calls or appointments). Lagging "
-                "measures alone only show a miss after the fact, with nothing to act on day to day.",
-                lagging,
-            )
-        )
+        findings.append(_finding(level, "no_leading_kpi", lagging))
     if not lagging:
-        findings.append(
-            Finding(
-                level,
-                "no_lagging_kpi",
-                "遅行指標（受注件数・売上など最終成果の指標）がありません。行動量がKGIにつながっているかを"
-                "確認できません。",
-                "There is no lagging indicator (outcomes such as wins or revenue), so there is no way to "
-                "see whether the activity turns into the KGI.",
-                leading,
-            )
-        )
+        findings.append(_finding(level, "no_lagging_kpi", leading))
     if leading and lagging:
-        findings.append(
-            Finding(
-                "ok",
-                "leading_lagging_ok",
-                "先行指標と遅行指標の両方があります。",
-                "Both leading and lagging indicators are present.",
-            )
-        )
+        findings.append(_finding("ok", "leading_lagging_ok"))
     return findings
 
 
@@ -592,65 +398,25 @@ def plan_check(
     findings: list[Finding] = [_kgi_finding(kgi_target)]
     smart_results = check_kpis(kpis, config)
     if not kpis:
-        findings.append(
-            Finding(
-                "error",
-                "no_kpis",
-                "KPIが1つもありません。KGIをKSFに分解し、KSFごとにKPIを設計してください。",
-                "There are no KPIs; decompose the KGI into KSFs and design KPIs for each.",
-            )
-        )
+        findings.append(_finding("error", "no_kpis"))
         return PlanCheckResult(tuple(findings), smart_results)
 
     duplicates = tuple(sorted(key for key, count in Counter(k.key for k in kpis).items() if count > 1))
     if duplicates:
-        findings.append(
-            Finding(
-                "error",
-                "duplicate_kpi_keys",
-                "同じキーのKPIが複数あります。",
-                "Several KPIs share the same key.",
-                duplicates,
-            )
-        )
+        findings.append(_finding("error", "duplicate_kpi_keys", duplicates))
 
     findings += _count_findings(kpis, config)
     findings += _mix_findings(kpis, config)
 
     ownerless = tuple(k.key for k in kpis if _blank(k.owner_id))
     if ownerless:
-        findings.append(
-            Finding(
-                "error",
-                "kpi_owner_missing",
-                f"責任者が決まっていないKPIが{len(ownerless)}個あります。すべてのKPIに責任者を設定してください。",
-                f"{len(ownerless)} KPIs have no owner; every KPI needs a responsible owner.",
-                ownerless,
-            )
-        )
+        findings.append(_finding("error", "kpi_owner_missing", ownerless, count=len(ownerless)))
     else:
-        findings.append(
-            Finding("ok", "kpi_owners_ok", "すべてのKPIに責任者がいます。", "Every KPI has an owner.")
-        )
+        findings.append(_finding("ok", "kpi_owners_ok"))
 
     failing = tuple(result.key for result in smart_results if not result.passed)
     if failing:
-        findings.append(
-            Finding(
-                "error",
-                "smart_failed",
-                f"SMARTの点検を満たしていないKPIが{len(failing)}個あります。",
-                f"{len(failing)} KPIs do not pass the SMART check.",
-                failing,
-            )
-        )
+        findings.append(_finding("error", "smart_failed", failing, count=len(failing)))
     else:
-        findings.append(
-            Finding(
-                "ok",
-                "smart_all_passed",
-                "すべてのKPIがSMARTの点検を満たしています。",
-                "Every KPI passes the SMART check.",
-            )
-        )
+        findings.append(_finding("ok", "smart_all_passed"))
     return PlanCheckResult(tuple(findings), smart_results)

@@ -226,7 +226,7 @@ def test_quarter_rates_are_ratios_of_summed_parts(world: World, client_as: Any, 
 
 def test_a_daily_series_is_bounded(world: World, client_as: Any, demo_plan: KpiPlan) -> None:
     response = client_as("viewer").get(u(world, f"plans/{demo_plan.id}/series/?period_kind=day"))
-    assert response.status_code == 400 and response.json()["error"]["code"] == "range_too_long"
+    assert response.status_code == 400 and response.json()["error"]["code"] == "kpi.series.range_too_long"
 
 
 # --- Definition book -------------------------------------------------------------------------
@@ -304,7 +304,7 @@ def test_concurrent_moves_cannot_make_a_cycle(world: World) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(outcomes) == ["moved", "tree_cycle"]
+    assert sorted(outcomes) == ["kpi.tree.cycle", "moved"]
     with workspace_context(a.workspace.id):
         parents = dict(KpiNode.objects.filter(id__in=[x.id, y.id]).values_list("key", "parent_id"))
     assert not (parents["x"] == y.id and parents["y"] == x.id)

@@ -43,7 +43,7 @@ def test_solve_with_two_unknowns_is_a_clear_400(world: World, client_as: Any) ->
     body = {"revenue": None, "top_volume": "1200", "rates": ["30", None], "avg_deal_size": "5000000"}
     response = client_as("viewer").post(u(world, "tools/solve/"), body, format="json")
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "too_many_unknowns"
+    assert response.json()["error"]["code"] == "kpi.reverse.too_many_unknowns"
 
 
 def test_validate_formula_reports_position_in_japanese_and_english(world: World, client_as: Any) -> None:
@@ -74,12 +74,12 @@ def test_add_kpi_under_ksf_with_owner_and_formula(world: World, client_as: Any) 
 @pytest.mark.parametrize(
     ("fields", "code"),
     [
-        ({"kind": "kgi", "key": "profit"}, "second_kgi"),
-        ({"key": "orphan"}, "parent_required"),
-        ({"kind": "ksf", "key": "k2", "parent": "KPI"}, "parent_kind"),
-        ({"key": "k3", "parent": "KSF", "formula": "wins ** 2"}, "formula_unsupported"),
-        ({"key": "k4", "parent": "KSF", "formula": "wins / ghosts"}, "formula_unknown_name"),
-        ({"key": "win_rate", "parent": "KSF"}, "key_taken"),
+        ({"kind": "kgi", "key": "profit"}, "kpi.tree.second_kgi"),
+        ({"key": "orphan"}, "kpi.tree.parent_required"),
+        ({"kind": "ksf", "key": "k2", "parent": "KPI"}, "kpi.tree.parent_kind"),
+        ({"key": "k3", "parent": "KSF", "formula": "wins ** 2"}, "kpi.formula.unsupported.operator"),
+        ({"key": "k4", "parent": "KSF", "formula": "wins / ghosts"}, "kpi.formula.unknown_name"),
+        ({"key": "win_rate", "parent": "KSF"}, "kpi.node.key_taken"),
     ],
 )
 def test_tree_rules_refuse_inconsistent_edits(
@@ -112,7 +112,7 @@ def test_formula_cycle_is_refused_with_the_cycle_named(world: World, client_as: 
     response = client.patch(u(world, f"nodes/{a.json()['id']}/"), {"formula": "bb * 2"}, format="json")
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error["code"] == "formula_cycle" and "aa" in error["message"] and "bb" in error["message"]
+    assert error["code"] == "kpi.formula.cycle" and "aa" in error["message"] and "bb" in error["message"]
 
 
 def test_moving_a_node_under_its_descendant_is_refused(world: World, client_as: Any) -> None:
@@ -123,7 +123,7 @@ def test_moving_a_node_under_its_descendant_is_refused(world: World, client_as: 
     response = client.patch(
         u(world, f"nodes/{world.a.kpi.id}/"), {"parent": child.json()["id"]}, format="json"
     )
-    assert response.status_code == 400 and response.json()["error"]["code"] == "tree_cycle"
+    assert response.status_code == 400 and response.json()["error"]["code"] == "kpi.tree.cycle"
 
 
 def test_foreign_ids_in_the_body_are_not_found(world: World, client_as: Any) -> None:
@@ -164,7 +164,7 @@ def test_cascade_sums_exactly_and_ratios_copy(world: World, client_as: Any) -> N
     bad = client.post(
         u(world, f"nodes/{world.a.kgi.id}/cascade/"), {"mode": "weights", "weights": ["1"] * 3}, format="json"
     )
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "weights_length_mismatch"
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "kpi.cascade.weights_length_mismatch"
 
 
 def test_actuals_are_idempotent_and_values_are_ratios_of_sums(world: World, client_as: Any) -> None:
@@ -206,7 +206,7 @@ def test_replan_keeps_the_old_version_readable(world: World, client_as: Any) -> 
     with workspace_context(world.a.workspace.id):
         assert KpiPlan.objects.get(id=world.a.plan.id).status == "archived"
     frozen = client.patch(u(world, f"nodes/{world.a.kpi.id}/"), {"name_ja": "変更"}, format="json")
-    assert frozen.status_code == 400 and frozen.json()["error"]["code"] == "plan_archived"
+    assert frozen.status_code == 400 and frozen.json()["error"]["code"] == "kpi.plan.archived"
 
 
 def test_plan_check_reports_smart_and_counts(world: World, client_as: Any) -> None:

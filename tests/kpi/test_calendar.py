@@ -28,6 +28,7 @@ from kpi.planning.calendar import (
     working_days_between,
     working_days_in,
 )
+from tests.kpi.rendering import en, ja
 
 # --------------------------------------------------------------------------------------------------
 # Fiscal years
@@ -75,8 +76,8 @@ def test_invalid_start_month_is_refused(bad: int) -> None:
     with pytest.raises(PlanningError) as excinfo:
         fiscal_year_of(date(2026, 4, 1), bad)
     assert excinfo.value.code == "invalid_start_month"
-    assert "期首月" in excinfo.value.message_ja
-    assert "start month" in excinfo.value.message_en
+    assert "期首月" in ja(excinfo.value.message)
+    assert "start month" in en(excinfo.value.message)
 
 
 def test_invalid_period_kind_is_refused() -> None:
@@ -95,7 +96,7 @@ def _spans(periods: list[Period]) -> list[tuple[date, date]]:
 
 
 def _labels(periods: list[Period]) -> list[tuple[str, str]]:
-    return [(p.label_ja, p.label_en) for p in periods]
+    return [(ja(p.label), en(p.label)) for p in periods]
 
 
 def test_april_start_labels_and_spans() -> None:
@@ -111,8 +112,8 @@ def test_april_start_labels_and_spans() -> None:
     ]
 
     quarters = periods_in(2026, 4, "quarter")
-    assert [p.label_en for p in quarters] == ["FY2026 Q1", "FY2026 Q2", "FY2026 Q3", "FY2026 Q4"]
-    assert quarters[0].label_ja == "FY2026 Q1"
+    assert [en(p.label) for p in quarters] == ["FY2026 Q1", "FY2026 Q2", "FY2026 Q3", "FY2026 Q4"]
+    assert ja(quarters[0].label) == "FY2026 Q1"
     assert _spans(quarters) == [
         (date(2026, 4, 1), date(2026, 6, 30)),
         (date(2026, 7, 1), date(2026, 9, 30)),
@@ -122,8 +123,8 @@ def test_april_start_labels_and_spans() -> None:
 
     months = periods_in(2026, 4, "month")
     assert len(months) == 12
-    assert (months[0].label_ja, months[0].label_en) == ("2026年4月", "Apr 2026")
-    assert (months[11].label_ja, months[11].label_en) == ("2027年3月", "Mar 2027")
+    assert (ja(months[0].label), en(months[0].label)) == ("2026年4月", "Apr 2026")
+    assert (ja(months[11].label), en(months[11].label)) == ("2027年3月", "Mar 2027")
     assert (months[10].start, months[10].end) == (date(2027, 2, 1), date(2027, 2, 28))
     assert [m.index for m in months] == list(range(1, 13))
     assert {m.fiscal_year for m in months} == {2026}
@@ -132,24 +133,24 @@ def test_april_start_labels_and_spans() -> None:
 def test_calendar_year_start_labels() -> None:
     quarters = periods_in(2026, 1, "quarter")
     assert _spans(quarters)[0] == (date(2026, 1, 1), date(2026, 3, 31))
-    assert quarters[0].label_en == "FY2026 Q1"
+    assert en(quarters[0].label) == "FY2026 Q1"
     halves = periods_in(2026, 1, "half")
     assert _labels(halves)[1] == ("FY2026 下期", "FY2026 H2")
     assert _spans(halves)[1] == (date(2026, 7, 1), date(2026, 12, 31))
     months = periods_in(2026, 1, "month")
-    assert months[0].label_en == "Jan 2026"
-    assert months[-1].label_ja == "2026年12月"
+    assert en(months[0].label) == "Jan 2026"
+    assert ja(months[-1].label) == "2026年12月"
 
 
 def test_october_start_labels() -> None:
     quarters = periods_in(2026, 10, "quarter")
-    assert quarters[0].label_en == "FY2026 Q1"
+    assert en(quarters[0].label) == "FY2026 Q1"
     assert _spans(quarters)[0] == (date(2026, 10, 1), date(2026, 12, 31))
     assert _spans(quarters)[3] == (date(2027, 7, 1), date(2027, 9, 30))
     halves = periods_in(2026, 10, "half")
     assert _labels(halves) == [("FY2026 上期", "FY2026 H1"), ("FY2026 下期", "FY2026 H2")]
     assert _spans(halves)[1] == (date(2027, 4, 1), date(2027, 9, 30))
-    assert [m.label_en for m in periods_in(2026, 10, "month")][:4] == [
+    assert [en(m.label) for m in periods_in(2026, 10, "month")][:4] == [
         "Oct 2026",
         "Nov 2026",
         "Dec 2026",
@@ -175,23 +176,23 @@ def test_weeks_of_fy2026_are_iso_weeks_clipped_to_the_fiscal_year() -> None:
     # 2026-04-01 is a Wednesday in ISO week 14 (Mon 30 Mar); 2026 has 53 ISO weeks (1 Jan is a
     # Thursday), so FY2026 holds 2026-W14..W53 (40) + 2027-W01..W13 (13) = 53 weeks.
     assert len(weeks) == 53
-    assert (weeks[0].start, weeks[0].end, weeks[0].label_en) == (
+    assert (weeks[0].start, weeks[0].end, en(weeks[0].label)) == (
         date(2026, 4, 1),
         date(2026, 4, 5),
         "2026-W14",
     )
-    assert (weeks[1].start, weeks[1].end, weeks[1].label_ja) == (
+    assert (weeks[1].start, weeks[1].end, ja(weeks[1].label)) == (
         date(2026, 4, 6),
         date(2026, 4, 12),
         "2026-W15",
     )
-    assert weeks[38].label_en == "2026-W52"
-    assert (weeks[39].start, weeks[39].end, weeks[39].label_en) == (
+    assert en(weeks[38].label) == "2026-W52"
+    assert (weeks[39].start, weeks[39].end, en(weeks[39].label)) == (
         date(2026, 12, 28),
         date(2027, 1, 3),
         "2026-W53",
     )
-    assert (weeks[-1].start, weeks[-1].end, weeks[-1].label_en) == (
+    assert (weeks[-1].start, weeks[-1].end, en(weeks[-1].label)) == (
         date(2027, 3, 29),
         date(2027, 3, 31),
         "2027-W13",
@@ -202,7 +203,7 @@ def test_weeks_of_fy2026_are_iso_weeks_clipped_to_the_fiscal_year() -> None:
 
 def test_previous_fiscal_year_ends_with_the_other_part_of_the_straddling_week() -> None:
     last = periods_in(2025, 4, "week")[-1]
-    assert (last.start, last.end, last.label_en) == (date(2026, 3, 30), date(2026, 3, 31), "2026-W14")
+    assert (last.start, last.end, en(last.label)) == (date(2026, 3, 30), date(2026, 3, 31), "2026-W14")
 
 
 @pytest.mark.parametrize(
@@ -224,7 +225,7 @@ def test_period_containing(
     d: date, kind: str, start_month: int, label_en: str, span: tuple[date, date]
 ) -> None:
     period = period_containing(d, kind, start_month)
-    assert period.label_en == label_en
+    assert en(period.label) == label_en
     assert (period.start, period.end) == span
     assert d in period
 
@@ -238,15 +239,16 @@ def test_week_containing_uses_the_period_list_index() -> None:
 def test_weeks_between_clips_to_a_month() -> None:
     weeks = weeks_between(date(2026, 5, 1), date(2026, 5, 31))
     assert [(w.start.day, w.end.day) for w in weeks] == [(1, 3), (4, 10), (11, 17), (18, 24), (25, 31)]
-    assert weeks[0].label_en == "2026-W18"
+    assert en(weeks[0].label) == "2026-W18"
     assert weeks_between(date(2026, 5, 2), date(2026, 5, 1)) == []
 
 
 def test_period_validation_and_kind_coercion() -> None:
     with pytest.raises(PlanningError) as excinfo:
-        Period("month", date(2026, 5, 2), date(2026, 5, 1), "x", "x")
+        Period("month", date(2026, 5, 2), date(2026, 5, 1))
     assert excinfo.value.code == "invalid_period"
-    period = Period("month", date(2026, 5, 1), date(2026, 5, 31), "2026年5月", "May 2026")
+    period = Period("month", date(2026, 5, 1), date(2026, 5, 31))
+    assert (ja(period.label), en(period.label)) == ("2026年5月", "May 2026")
     assert period.kind is PeriodKind.MONTH
     assert period.days == 31
     assert period.fiscal_year is None
@@ -307,7 +309,7 @@ def test_fy2026_monthly_working_days() -> None:
         "Feb 2027": 18,  # 20 - Foundation Day (11), Emperor's Birthday (23)
         "Mar 2027": 22,  # 23 - substitute holiday (22) for the equinox on Sunday 21
     }
-    got = {m.label_en: working_days_in(m) for m in periods_in(2026, 4, "month")}
+    got = {en(m.label): working_days_in(m) for m in periods_in(2026, 4, "month")}
     assert got == expected
     assert sum(expected.values()) == 241
     assert working_days_in(periods_in(2026, 4, "fiscal_year")[0]) == 241
@@ -343,7 +345,7 @@ def test_year_end_closure_constant() -> None:
 def test_first_week_of_2026_has_no_working_day_with_the_closure() -> None:
     # ISO 2026-W01: Mon 29 Dec 2025 - Sun 4 Jan 2026; 29-31 Dec and 1-2 Jan closed, 3-4 Jan weekend.
     week = period_containing(date(2026, 1, 1), "week")
-    assert (week.start, week.end, week.label_en) == (date(2025, 12, 29), date(2026, 1, 4), "2026-W01")
+    assert (week.start, week.end, en(week.label)) == (date(2025, 12, 29), date(2026, 1, 4), "2026-W01")
     assert working_days_in(week) == 0
     assert working_days_in(week, year_end_closure=False) == 4  # 29, 30, 31 Dec and Fri 2 Jan
 

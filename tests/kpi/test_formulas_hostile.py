@@ -10,6 +10,7 @@ import pytest
 
 import kpi.formulas
 from kpi.formulas import FormulaError, evaluate, parse_formula, validate_formula
+from tests.kpi.rendering import en, in_language, to_dict_in
 
 KNOWN = {"wins", "meetings", "won_amount"}
 TIME_LIMIT_SECONDS = 0.5
@@ -164,14 +165,14 @@ def test_hostile_formula_is_refused_quickly(source: str, code: str) -> None:
         validate_formula(source, known_names=KNOWN)
     elapsed = time.perf_counter() - started
     error = caught.value
-    assert error.code == code, error.message("en")
+    assert error.code == code, en(error.message)
     assert elapsed < TIME_LIMIT_SECONDS
     # The error itself must be safe to show and to serialise, whatever the input was.
     for lang in ("ja", "en"):
-        message = error.message(lang)
+        message = in_language(error.message, lang)
         assert message
         assert "{" not in message.replace("{...}", "")
-        json.dumps(error.to_dict(lang))
+        json.dumps(to_dict_in(error, lang))
     if error.column is not None:
         assert 1 <= error.column <= len(source)
 

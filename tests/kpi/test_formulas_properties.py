@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi.formulas import FUNCTIONS, Formula, FormulaError, evaluate, parse_formula
+from tests.kpi.rendering import en, in_language, to_dict_in
 
 NAMES = ("a", "b", "c", "wins", "meetings")
 LIMIT_CODES = {"too_long", "too_complex", "too_deep", "division_by_zero"}
@@ -22,8 +23,8 @@ def check_parse(text: str) -> Formula | None:
         return parse_formula(text)
     except FormulaError as error:
         for lang in ("ja", "en"):
-            assert error.message(lang)
-            json.dumps(error.to_dict(lang))
+            assert in_language(error.message, lang)
+            json.dumps(to_dict_in(error, lang))
         assert error.column is None or 1 <= error.column <= len(text) + 1
         return None
 
@@ -107,7 +108,7 @@ def test_valid_formula_evaluates_to_a_finite_decimal_or_none(
     try:
         formula = parse_formula(text)
     except FormulaError as error:
-        assert error.code in LIMIT_CODES, (text, error.message("en"))
+        assert error.code in LIMIT_CODES, (text, en(error.message))
         return
     names_in_text = set(re.findall(r"[a-z_][a-z0-9_]*", text)) - set(FUNCTIONS)
     assert formula.references == names_in_text
@@ -225,7 +226,7 @@ def test_matches_exact_rational_arithmetic(expr: Expr, env: dict[str, int | None
     try:
         formula = parse_formula(text)
     except FormulaError as error:
-        assert error.code in LIMIT_CODES - {"division_by_zero"}, (text, error.message("en"))
+        assert error.code in LIMIT_CODES - {"division_by_zero"}, (text, en(error.message))
         return
     values = {key: None if value is None else Decimal(value) for key, value in env.items()}
     expected = reference({key: None if value is None else Fraction(value) for key, value in env.items()})

@@ -17,6 +17,7 @@ from kpi.planning.pacing import (
     period_progress,
     projected_end_of_period,
 )
+from tests.kpi.rendering import ja
 
 D = Decimal
 MAY_2026 = period_containing(date(2026, 5, 15), "month")  # 18 working days (GW: 4, 5, 6 May)
@@ -199,7 +200,7 @@ def test_invalid_thresholds(at_risk: Decimal, behind: Decimal) -> None:
     with pytest.raises(PlanningError) as excinfo:
         pace_status(D(1), D(1), at_risk_threshold=at_risk, behind_threshold=behind)
     assert excinfo.value.code == "invalid_thresholds"
-    assert excinfo.value.message_ja
+    assert ja(excinfo.value.message)
 
 
 def test_invalid_direction() -> None:
@@ -273,5 +274,5 @@ def test_projection_of_a_rate_is_the_current_rate() -> None:
 
 
 def test_projection_on_calendar_days() -> None:
-    period = Period("week", date(2026, 5, 4), date(2026, 5, 10), "2026-W19", "2026-W19")
+    period = Period("week", date(2026, 5, 4), date(2026, 5, 10))
     assert projected_end_of_period(D(6), period, date(2026, 5, 6), basis="calendar_days") == D(14)

@@ -11,11 +11,12 @@ from kpi.planning.reverse import (
     ReverseCalculationError,
     Stage,
     ceil_count,
-    format_jpy_ja_approx,
     reverse_calculate,
     round_jpy,
     solve_missing,
 )
+from kpi.units import ApproxYen
+from tests.kpi.rendering import en, ja
 
 D = Decimal
 SEED_004_STAGES = (
@@ -57,9 +58,9 @@ def test_each_stage_rounds_up_from_the_previous_rounded_count() -> None:
 
 def test_rounding_rule_is_stated_in_both_languages() -> None:
     result = reverse_calculate(kgi_target=D(1), avg_deal_size=D(1), stages=())
-    assert "切り上げ" in result.rounding_rule_ja
-    assert "前段の切り上げ後の値から計算" in result.rounding_rule_ja
-    assert "rounded up" in result.rounding_rule_en
+    assert "切り上げ" in ja(result.rounding_rule)
+    assert "前段の切り上げ後の値から計算" in ja(result.rounding_rule)
+    assert "rounded up" in en(result.rounding_rule)
 
 
 def test_monthly_split_rounds_up() -> None:
@@ -103,8 +104,8 @@ def test_zero_rate_is_undefined_not_an_exception_and_not_zero() -> None:
     result = reverse_calculate(kgi_target=D("100000000"), avg_deal_size=D("5000000"), stages=stages)
     assert not result.defined
     assert result.undefined_reason is not None
-    assert result.undefined_reason.code == "division_by_zero"
-    assert "受注率" in result.undefined_reason.message_ja
+    assert result.undefined_reason.code == "kpi.reverse.division_by_zero"
+    assert "受注率" in ja(result.undefined_reason)
     assert result.required("wins") == 20
     assert result.level("meetings").required is None and result.level("meetings").exact is None
     assert result.level("appointments").required is None
@@ -113,14 +114,16 @@ def test_zero_rate_is_undefined_not_an_exception_and_not_zero() -> None:
 def test_zero_average_deal_is_undefined() -> None:
     result = reverse_calculate(kgi_target=D("100000000"), avg_deal_size=D(0), stages=SEED_004_STAGES)
     assert not result.defined
-    assert result.undefined_reason is not None and result.undefined_reason.code == "division_by_zero"
+    assert (
+        result.undefined_reason is not None and result.undefined_reason.code == "kpi.reverse.division_by_zero"
+    )
     assert result.as_dict() == {"wins": None, "meetings": None, "appointments": None}
 
 
 def test_zero_kgi_with_zero_rate_is_indeterminate() -> None:
     stages = (Stage(from_key="meetings", rate_key="win_rate", rate=D(0), to_key="wins"),)
     result = reverse_calculate(kgi_target=D(0), avg_deal_size=D(5), stages=stages)
-    assert result.undefined_reason is not None and result.undefined_reason.code == "indeterminate"
+    assert result.undefined_reason is not None and result.undefined_reason.code == "kpi.reverse.indeterminate"
 
 
 def test_zero_kgi_needs_nothing() -> None:
@@ -165,7 +168,7 @@ def test_refused_inputs(kwargs: dict[str, object], code: str) -> None:
     with pytest.raises(ReverseCalculationError) as caught:
         reverse_calculate(**kwargs)  # type: ignore[arg-type]
     assert caught.value.code == code
-    assert caught.value.message_ja and caught.value.message_en
+    assert ja(caught.value.message) and en(caught.value.message)
     assert isinstance(caught.value, PlanningError)
 
 
@@ -185,8 +188,8 @@ def test_seed_000_worked_example_average_deal() -> None:
     assert result.value_exact.quantize(D("0.01")) == D("1388888.89")
     assert abs(result.value_exact * 72 - D("100000000")) < D("1e-20")
     assert result.value_rounded == D("1388889")
-    assert "四捨五入" in result.rounding_rule_ja
-    assert "half-up" in result.rounding_rule_en
+    assert "四捨五入" in ja(result.rounding_rule)
+    assert "half-up" in en(result.rounding_rule)
 
 
 CLEAN = {
@@ -260,7 +263,7 @@ def test_volume_is_rounded_up_and_rate_to_the_next_hundredth() -> None:
     )
     assert volume.value_exact is not None and volume.value_exact.quantize(D("0.01")) == D("1666.67")
     assert volume.value_rounded == D(1667)
-    assert "切り上げ" in volume.rounding_rule_ja
+    assert "切り上げ" in ja(volume.rounding_rule)
 
     rate = solve_missing(revenue=D(100), top_volume=D(300), rates=[None], avg_deal_size=D(1))
     assert rate.value_exact is not None and rate.value_exact.quantize(D("0.0001")) == D("33.3333")
@@ -277,14 +280,14 @@ def test_no_unknown_is_an_error() -> None:
     with pytest.raises(ReverseCalculationError) as caught:
         solve_missing(revenue=D(1), top_volume=D(1), rates=[D(100)], avg_deal_size=D(1))
     assert caught.value.code == "no_unknown"
-    assert "空欄" in caught.value.message_ja
+    assert "空欄" in ja(caught.value.message)
 
 
 def test_two_unknowns_is_an_error() -> None:
     with pytest.raises(ReverseCalculationError) as caught:
         solve_missing(revenue=None, top_volume=D(1), rates=[None], avg_deal_size=D(1))
     assert caught.value.code == "too_many_unknowns"
-    assert "revenue" in caught.value.message_en and "rates[0]" in caught.value.message_en
+    assert "revenue" in en(caught.value.message) and "rates[0]" in en(caught.value.message)
 
 
 def test_zero_rate_when_solving_for_volume_is_undefined() -> None:
@@ -293,15 +296,18 @@ def test_zero_rate_when_solving_for_volume_is_undefined() -> None:
     assert result.value_exact is None and result.value_rounded is None
     assert result.top_volume is None and result.counts_exact is None
     assert result.undefined_reason is not None
-    assert result.undefined_reason.code == "division_by_zero"
-    assert "rates[0]" in result.undefined_reason.message_en
-    assert "100,000,000" in result.undefined_reason.message_ja
+    assert result.undefined_reason.code == "kpi.reverse.solve_division_by_zero"
+    assert "rates[0]" in en(result.undefined_reason)
+    assert "100,000,000" in ja(result.undefined_reason)
 
 
 def test_zero_revenue_and_zero_factor_is_indeterminate() -> None:
     result = solve_missing(revenue=D(0), top_volume=D(100), rates=[D(0)], avg_deal_size=None)
     assert result.status == "undefined"
-    assert result.undefined_reason is not None and result.undefined_reason.code == "indeterminate"
+    assert (
+        result.undefined_reason is not None
+        and result.undefined_reason.code == "kpi.reverse.solve_indeterminate"
+    )
 
 
 def test_zero_factor_when_solving_for_revenue_is_simply_zero() -> None:
@@ -321,10 +327,10 @@ def test_helpers() -> None:
     assert ceil_count(D("20.01")) == 21
     assert round_jpy(D("0.5")) == D(1)
     assert round_jpy(D("1388888.4999")) == D(1388888)
-    assert format_jpy_ja_approx(D(27216000)) == "約2,722万円"
-    assert format_jpy_ja_approx(D(123456789)) == "約1億2,346万円"
-    assert format_jpy_ja_approx(D(200000000)) == "約2億円"
-    assert format_jpy_ja_approx(D(9800)) == "9,800円"
+    assert ja(ApproxYen(D(27216000))) == "約2,722万円"
+    assert ja(ApproxYen(D(123456789))) == "約1億2,346万円"
+    assert ja(ApproxYen(D(200000000))) == "約2億円"
+    assert ja(ApproxYen(D(9800))) == "9,800円"
 
 
 amounts = st.integers(min_value=1, max_value=10_000_000).map(D)

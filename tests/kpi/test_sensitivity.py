@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kpi.planning.reverse import ReverseCalculationError
 from kpi.planning.sensitivity import Driver, sensitivity_analyse
+from tests.kpi.rendering import en, ja
 
 D = Decimal
 
@@ -56,16 +57,16 @@ def test_hand_computed_example() -> None:
     assert {row.effect_of_improvement_jpy for row in result.rows} == {D(6350400)}
 
     assert result.bottleneck is not None and result.bottleneck.key == "meeting_rate"
-    assert result.summary_ja == (
+    assert ja(result.summary) == (
         "最大のボトルネックは商談化率です。計画50%に対し実績35%（達成率70%）。"
         "計画値まで改善すると売上見込みが約2,722万円増えます。"
     )
-    assert result.summary_en == (
+    assert en(result.summary) == (
         "The biggest bottleneck is Meeting rate: plan 50%, actual 35% (70% of plan). "
         "Bringing it up to plan would raise projected revenue by about JPY 27,216,000."
     )
     assert result.notes == ()
-    assert "積" in result.method_ja and "Higher-is-better" in result.method_en
+    assert "積" in ja(result.method) and "Higher-is-better" in en(result.method)
 
 
 def test_improvement_percentage_is_configurable() -> None:
@@ -84,7 +85,7 @@ def test_brief_example_sentence_shape() -> None:
     result = sensitivity_analyse(drivers=drivers)
     assert result.projected_kgi == D(70000000)
     assert result.row("meeting_rate").uplift_if_plan_jpy == D(30000000)
-    assert result.summary_ja.endswith("計画値まで改善すると売上見込みが約3,000万円増えます。")
+    assert ja(result.summary).endswith("計画値まで改善すると売上見込みが約3,000万円増えます。")
 
 
 def test_missing_actual_is_assumed_at_plan_and_ranked_last() -> None:
@@ -94,10 +95,10 @@ def test_missing_actual_is_assumed_at_plan_and_ranked_last() -> None:
     leads = result.row("leads")
     assert leads.attainment_pct is None and leads.uplift_if_plan is None
     assert leads.projected == D(1000)
-    assert leads.note is not None and leads.note.code == "actual_missing"
+    assert leads.note is not None and leads.note.code == "kpi.sensitivity.actual_missing"
     assert result.rows[-1].key == "leads"
     assert result.projected_kgi == D("70560000")  # 1,000 x 40% x 35% x 24% x 2,100,000
-    assert [note.code for note in result.notes] == ["actual_missing"]
+    assert [note.code for note in result.notes] == ["kpi.sensitivity.actual_missing"]
 
 
 def test_no_actuals_at_all() -> None:
@@ -105,8 +106,8 @@ def test_no_actuals_at_all() -> None:
     result = sensitivity_analyse(drivers=drivers)
     assert result.bottleneck is None
     assert result.projected_kgi == result.plan_kgi == D(20)
-    assert "実績がまだ入力されていない" in result.summary_ja
-    assert "No actuals" in result.summary_en
+    assert "実績がまだ入力されていない" in ja(result.summary)
+    assert "No actuals" in en(result.summary)
 
 
 def test_zero_plan_does_not_raise() -> None:
@@ -117,7 +118,7 @@ def test_zero_plan_does_not_raise() -> None:
     result = sensitivity_analyse(drivers=drivers)
     leads = result.row("leads")
     assert leads.attainment_pct is None
-    assert leads.note is not None and leads.note.code == "plan_zero"
+    assert leads.note is not None and leads.note.code == "kpi.sensitivity.plan_zero"
     assert leads.uplift_if_plan == 0
     assert result.plan_kgi == 0
     assert result.bottleneck is not None and result.bottleneck.key == "win_rate"
@@ -135,7 +136,7 @@ def test_a_zero_actual_is_the_bottleneck() -> None:
     assert result.bottleneck.uplift_if_plan_jpy == D(20000000)
     assert result.row("leads").uplift_if_plan == 0
     assert all(row.effect_of_improvement == 0 for row in result.rows)
-    assert "約2,000万円" in result.summary_ja
+    assert "約2,000万円" in ja(result.summary)
 
 
 def test_two_zero_actuals_still_name_a_bottleneck() -> None:
@@ -147,8 +148,8 @@ def test_two_zero_actuals_still_name_a_bottleneck() -> None:
     result = sensitivity_analyse(drivers=drivers)
     assert all(row.uplift_if_plan == 0 for row in result.rows)
     assert result.bottleneck is not None and result.bottleneck.key == "leads"  # 0%, first in input order
-    assert "増えません" in result.summary_ja
-    assert "would not raise" in result.summary_en
+    assert "増えません" in ja(result.summary)
+    assert "would not raise" in en(result.summary)
 
 
 def test_everything_on_or_above_plan() -> None:
@@ -161,8 +162,8 @@ def test_everything_on_or_above_plan() -> None:
     assert result.bottleneck is None
     assert result.projected_kgi_jpy == D(24000000)
     assert result.gap_to_plan_jpy == D(-4000000)
-    assert "すべての指標が計画どおりか計画を上回っています" in result.summary_ja
-    assert "約2,400万円" in result.summary_ja and "24,000,000" in result.summary_en
+    assert "すべての指標が計画どおりか計画を上回っています" in ja(result.summary)
+    assert "約2,400万円" in ja(result.summary) and "24,000,000" in en(result.summary)
 
 
 def test_elapsed_fraction_pro_rates_volume_plans_only() -> None:
@@ -179,8 +180,8 @@ def test_elapsed_fraction_pro_rates_volume_plans_only() -> None:
     assert result.row("win_rate").plan_to_date == D(20)
     assert result.projected_kgi == D(1080) * D("0.19") * D(1000000)
     assert result.bottleneck is not None and result.bottleneck.key == "leads"
-    assert "計画（経過期間分）300件に対し実績270件（達成率90%）" in result.summary_ja
-    assert "plan to date 300, actual 270" in result.summary_en
+    assert "計画（経過期間分）300件に対し実績270件（達成率90%）" in ja(result.summary)
+    assert "plan to date 300, actual 270" in en(result.summary)
 
 
 def test_amount_driver_wording() -> None:
@@ -189,8 +190,8 @@ def test_amount_driver_wording() -> None:
         Driver.from_catalog("avg_deal_size", plan=D(5000000), actual=D(4000000)),
     ]
     result = sensitivity_analyse(drivers=drivers)
-    assert "計画5,000,000円に対し実績4,000,000円（達成率80%）" in result.summary_ja
-    assert "plan JPY 5,000,000, actual JPY 4,000,000 (80% of plan)" in result.summary_en
+    assert "計画5,000,000円に対し実績4,000,000円（達成率80%）" in ja(result.summary)
+    assert "plan JPY 5,000,000, actual JPY 4,000,000 (80% of plan)" in en(result.summary)
 
 
 @pytest.mark.parametrize(

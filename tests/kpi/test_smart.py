@@ -12,6 +12,7 @@ from kpi.planning.smart import (
     check_kpi,
     plan_check,
 )
+from tests.kpi.rendering import en, ja
 
 D = Decimal
 
@@ -55,7 +56,7 @@ def test_a_good_kpi_passes_all_five() -> None:
         "time_bound_ok",
     ]
     for check in result.checks:
-        assert check.message_ja and check.message_en
+        assert ja(check.message) and en(check.message)
 
 
 # --- S ---------------------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ def test_specific_lists_every_failure() -> None:
     check = result.check("S")
     assert check.codes == ("specific_definition_missing", "specific_unit_missing", "specific_target_missing")
     assert check.code == "specific_definition_missing"
-    assert "単位" in check.message_ja and "unit" in check.message_en
+    assert "単位" in ja(check.message) and "unit" in en(check.message)
 
 
 # --- M ---------------------------------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def test_achievable_higher_is_better_limit() -> None:
         ("achievable_target_too_high",),
     )
     result = check_kpi(spec(target=D(151), best_recent_actual=D(100)))
-    assert "151%" in result.check("A").message_en and "150%" in result.check("A").message_ja
+    assert "151%" in en(result.check("A").message) and "150%" in ja(result.check("A").message)
 
 
 def test_achievable_limit_is_configurable() -> None:
@@ -195,7 +196,7 @@ def test_a_good_plan_has_no_errors_or_warnings() -> None:
     }
     assert len(result.smart_results) == 5
     for finding in result.findings:
-        assert finding.message_ja and finding.message_en
+        assert ja(finding.message) and en(finding.message)
 
 
 @pytest.mark.parametrize(
@@ -215,7 +216,7 @@ def test_company_kpi_count_outside_range_is_a_warning() -> None:
     many = good_plan() + [spec(key=f"extra_{i}") for i in range(3)]
     result = plan_check(many, kgi_target=D(1))
     assert levels(result)["company_kpi_count_high"] == "warning"
-    assert "多いほど成果が出るわけではありません" in result.by_code("company_kpi_count_high")[0].message_ja
+    assert "多いほど成果が出るわけではありません" in ja(result.by_code("company_kpi_count_high")[0].message)
     assert not result.has_errors
 
 
@@ -224,7 +225,7 @@ def test_department_kpi_count_outside_range_is_a_warning() -> None:
     result = plan_check(one, kgi_target=D(1))
     finding = result.by_code("department_kpi_count_low")[0]
     assert finding.level == "warning" and finding.kpi_keys == ("appointments",)
-    assert "Inside sales" in finding.message_ja
+    assert "Inside sales" in ja(finding.message)
     four = good_plan() + [spec(key=f"dept_{i}", department="Inside sales") for i in range(2)]
     assert levels(plan_check(four, kgi_target=D(1)))["department_kpi_count_high"] == "warning"
 
