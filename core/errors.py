@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.messages import message_render, param_json
+from core.messages import Message, message_render
 
 
 class ServiceError(Exception):
@@ -18,31 +18,20 @@ class ServiceError(Exception):
     status_code = 400
 
     def __init__(
-        self,
-        code: str,
-        legacy_message: Any = None,
-        *,
-        params: Mapping[str, Any] | None = None,
-        field: str | None = None,
+        self, code: str, *, params: Mapping[str, Any] | None = None, field: str | None = None
     ) -> None:
-        # ``legacy_message`` is the old pre-rendered text, kept only while callers move to the catalogue;
-        # tests/test_messages.py counts the callers that still pass one.
         self.code = code
         self.params = dict(params or {})
         self.field = field
-        self._legacy_message = legacy_message
         super().__init__(code)
 
     @property
     def message(self) -> str:
-        if self._legacy_message is not None:
-            return str(self._legacy_message)
         return message_render(self.code, self.params)
 
     def as_json(self) -> dict[str, Any]:
         """``{"code", "params", "message"}`` in the active language."""
-        return {"code": self.code, "params": {k: param_json(v) for k, v in self.params.items()},
-                "message": self.message}  # fmt: skip
+        return Message(self.code, self.params).as_json()
 
     def __str__(self) -> str:
         return self.message

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from django.utils.functional import Promise
 
@@ -29,6 +29,16 @@ class DisplayParam(Protocol):
 
 
 _CATALOGUE: dict[str, Promise | str] = {}
+
+
+def active_language() -> Literal["ja", "en"]:
+    """The active language as the product knows it: English when it is active, else Japanese (the default).
+
+    For code that picks between its data's ``ja`` and ``en`` (catalogue names, documents); messages
+    themselves are rendered by gettext."""
+    from django.utils import translation
+
+    return "en" if (translation.get_language() or "ja").startswith("en") else "ja"
 
 
 def messages_register(catalogue: Mapping[str, Promise | str]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.messages import DisplayParam, Message, message_render, param_json
+from core.messages import DisplayParam, Message, active_language, message_render, param_json
 
 
 def display(value: Any) -> str:
@@ -46,10 +46,7 @@ class ContentName:
     en: str = ""
 
     def display(self) -> str:
-        from django.utils import translation
-
-        english = (translation.get_language() or "").lower().startswith("en")
-        return self.en if english and self.en else self.ja
+        return self.en if active_language() == "en" and self.en else self.ja
 
     def to_json(self) -> str:
         return self.key

@@ -9,6 +9,6 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from tenants import dbrole
+        from tenants import dbrole, messages  # noqa: F401  (messages registers the control plane's codes)
 
         post_migrate.connect(dbrole.on_post_migrate, dispatch_uid="ikkan_app_role_post")

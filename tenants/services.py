@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.changes import fields_apply
 from core.errors import ConflictError, ServiceError
@@ -77,7 +76,7 @@ WORKSPACE_SETTING_FIELDS = (
 @transaction.atomic
 def workspace_create(*, firm: Firm, name: str, slug: str, actor: Actor, **settings_: Any) -> Workspace:
     if Workspace.objects.filter(firm=firm, slug=slug).exists():
-        raise ConflictError("slug_taken", _("A workspace with this slug already exists."), field="slug")
+        raise ConflictError("tenants.workspace.slug_taken", field="slug")
     workspace = Workspace(firm=firm, name=name, slug=slug, **settings_)
     workspace.full_clean()
     workspace.save()
@@ -96,16 +95,12 @@ def workspace_create(*, firm: Firm, name: str, slug: str, actor: Actor, **settin
 def workspace_settings_update(*, workspace: Workspace, actor: Actor, **changes: Any) -> Workspace:
     unknown = set(changes) - set(WORKSPACE_SETTING_FIELDS)
     if unknown:
-        raise ServiceError("unknown_setting", _("Unknown setting: %(name)s") % {"name": sorted(unknown)[0]})
+        raise ServiceError("tenants.workspace.unknown_setting", params={"name": sorted(unknown)[0]})
     diff = fields_apply(workspace, changes)
     if not diff:
         return workspace
     if not 0 < workspace.pace_behind_threshold < workspace.pace_at_risk_threshold <= 1:
-        raise ServiceError(
-            "invalid_thresholds",
-            _("The at-risk threshold must be above zero and below the on-track threshold (at most 1)."),
-            field="pace_behind_threshold",
-        )
+        raise ServiceError("tenants.workspace.invalid_thresholds", field="pace_behind_threshold")
     workspace.full_clean()
     workspace.save(update_fields=[*diff, "updated_at"])
     _audit_in(
@@ -130,17 +125,11 @@ def _role_key(role: int) -> str:
 def _check_role_assignable(*, principal: Principal, role: WorkspaceRole, user: User | None) -> None:
     if role == WorkspaceRole.CONSULTANT:
         if not principal.has(Perm.CONSULTANT_ASSIGN):
-            raise ServiceError(
-                "role_not_assignable", _("Only the consulting firm can assign consultants."), field="role"
-            )
+            raise ServiceError("tenants.membership.consultant_assigned_by_firm", field="role")
         if user is None or user.firm_id != principal.workspace.firm_id:
-            raise ServiceError(
-                "not_firm_member",
-                _("A consultant must be a member of the workspace's consulting firm."),
-                field="email",
-            )
+            raise ServiceError("tenants.membership.consultant_not_firm_member", field="email")
     elif role not in CLIENT_ROLES:
-        raise ServiceError("invalid_role", _("Unknown role."), field="role")
+        raise ServiceError("tenants.membership.invalid_role", field="role")
 
 
 @transaction.atomic
@@ -155,7 +144,7 @@ def membership_invite(
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
     elif Membership.objects.filter(workspace=workspace, user=user).exists():
-        raise ConflictError("already_member", _("This person is already a member."), field="email")
+        raise ConflictError("tenants.membership.already_member", field="email")
     former = Membership.all_memberships.filter(workspace=workspace, user=user).first() if user else None
     actor = Actor.of(principal)
     # Answered the same whoever the address belongs to: pending, with the name the inviter gave. A former
@@ -181,14 +170,12 @@ def _ensure_not_last_admin(membership: Membership) -> None:
         return
     admins = Membership.objects.filter(workspace_id=membership.workspace_id, role=WorkspaceRole.ADMIN)
     if admins.exclude(id=membership.id).count() == 0:
-        raise ServiceError(
-            "last_admin", _("The workspace must keep at least one client admin."), field="role"
-        )
+        raise ServiceError("tenants.membership.last_admin", field="role")
 
 
 def _check_can_manage(*, principal: Principal, membership: Membership) -> None:
     if membership.role == WorkspaceRole.CONSULTANT and not principal.has(Perm.CONSULTANT_ASSIGN):
-        raise ServiceError("role_not_assignable", _("Only the consulting firm can change a consultant."))
+        raise ServiceError("tenants.membership.consultant_changed_by_firm")
 
 
 @transaction.atomic
@@ -250,11 +237,11 @@ def api_key_issue(
     try:
         normalised = sorted({Scope(s).value for s in scopes})
     except ValueError as exc:
-        raise ServiceError("invalid_scope", _("Unknown scope."), field="scopes") from exc
+        raise ServiceError("tenants.api_key.invalid_scope", field="scopes") from exc
     if not normalised:
-        raise ServiceError("no_scope", _("Choose at least one scope."), field="scopes")
+        raise ServiceError("tenants.api_key.no_scope", field="scopes")
     if expiry_date is not None and expiry_date <= timezone.now():
-        raise ServiceError("expiry_in_past", _("The expiry date must be in the future."), field="expiry_date")
+        raise ServiceError("tenants.api_key.expiry_in_past", field="expiry_date")
     api_key, secret = WorkspaceApiKey.objects.create_key(
         name=name,
         workspace=principal.workspace,
@@ -276,7 +263,7 @@ def api_key_issue(
 @transaction.atomic
 def api_key_revoke(*, principal: Principal, api_key: WorkspaceApiKey) -> WorkspaceApiKey:
     if api_key.workspace_id != principal.workspace.id:
-        raise ServiceError("not_found", _("Not found."))
+        raise ServiceError("tenants.api_key.not_found")
     if api_key.revoked:
         return api_key
     api_key.revoked = True

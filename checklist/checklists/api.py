@@ -25,10 +25,9 @@ from rest_framework.routers import SimpleRouter
 
 from checklist.checklists import catalog, demo, selectors, services
 from checklist.checklists.models import Checklist, ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
-from checklist.checklists.params import language
 from core.api.inputs import query_filter, validated
 from core.api.pagination import CreatedCursorPagination
-from core.messages import message_render
+from core.messages import active_language, message_render
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import AuditEventOutputSerializer, StrictInputSerializer, WorkspaceRelatedField
 from tenants.models import Membership
@@ -64,7 +63,7 @@ class TemplateItemOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_text(self, item: ChecklistTemplateItem) -> str:
-        return item.text_en if language() == "en" and item.text_en else item.text_ja
+        return item.text_en if active_language() == "en" and item.text_en else item.text_ja
 
 
 class TemplateOutputSerializer(serializers.ModelSerializer):
@@ -89,7 +88,7 @@ class TemplateOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, template: ChecklistTemplate) -> str:
-        return template.name(language())
+        return template.name(active_language())
 
     def get_scope(self, template: ChecklistTemplate) -> str:
         """``global`` (the product's catalogue) or ``firm`` (this consulting firm's own)."""
@@ -156,7 +155,7 @@ def _verification_data(verification: selectors.Verification) -> dict[str, Any]:
     spec, evidence = verification.spec, verification.evidence
     return {
         "rule": verification.rule,
-        "description": spec.description(language()) if spec else "",
+        "description": spec.description(active_language()) if spec else "",
         "provable": verification.provable,
         "verified": verification.verified,
         "evidence": evidence.render() if evidence else "",
@@ -191,10 +190,10 @@ class ItemOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_text(self, item: ChecklistItem) -> str:
-        return item.text(language())
+        return item.text(active_language())
 
     def get_axis_label(self, item: ChecklistItem) -> str:
-        return catalog.axis_label(item.axis, language())
+        return catalog.axis_label(item.axis, active_language())
 
     def get_effective_status(self, item: ChecklistItem) -> str:
         """The status progress counts: done when marked done or verified by its rule."""
@@ -243,7 +242,7 @@ def _progress_data(summary: selectors.ChecklistSummary) -> dict[str, Any]:
         "overall": _axis_data(result.overall),
         "by_axis": {axis.value: _axis_data(result.by_axis[axis]) for axis in catalog.Axis},
         "phase": result.phase.value,
-        "phase_label": catalog.phase_label(result.phase, language()),
+        "phase_label": catalog.phase_label(result.phase, active_language()),
         "verified": summary.verified,
         "contradictions": summary.contradictions,
     }
@@ -262,7 +261,7 @@ class ChecklistOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, checklist: Checklist) -> str:
-        return checklist.name(language())
+        return checklist.name(active_language())
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, checklist: Checklist) -> dict[str, Any]:

@@ -26,13 +26,8 @@ from typing import Any
 from django.utils import formats, translation
 
 from checklist.checklists.messages import LEGACY_TEXT
-from core.messages import DisplayParam, Message, message_render, param_json
+from core.messages import DisplayParam, Message, active_language, message_render, param_json
 from kpi.units import value_display, value_format
-
-
-def language() -> str:
-    """The active language as the product knows it: ``en`` or ``ja`` (the default)."""
-    return "en" if (translation.get_language() or "ja").startswith("en") else "ja"
 
 
 def _text(value: Any) -> str:
@@ -56,7 +51,7 @@ class Named:
         return cls(row.name_ja, row.name_en or "")
 
     def display(self) -> str:
-        return self.en if language() == "en" and self.en else self.ja
+        return self.en if active_language() == "en" and self.en else self.ja
 
     def to_json(self) -> dict[str, str]:
         return {"ja": self.ja, "en": self.en}
@@ -81,7 +76,7 @@ class Amount:
     unit: str
 
     def display(self) -> str:
-        return value_display(self.value, self.unit, language())
+        return value_display(self.value, self.unit, active_language())
 
     def to_json(self) -> dict[str, Any]:
         return {"value": value_format(self.value, self.unit), "unit": self.unit}

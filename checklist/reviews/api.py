@@ -35,7 +35,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from checklist.checklists.params import language
 from checklist.reviews import demo, selectors, services
 from checklist.reviews.models import (
     ActionPlan,
@@ -47,7 +46,7 @@ from checklist.reviews.models import (
 from core.api.inputs import query_filter, query_flag, validated
 from core.api.pagination import CreatedCursorPagination
 from core.api.renderers import TextDocumentRenderer
-from core.messages import message_render
+from core.messages import active_language, message_render
 from kpi.models import KpiNode
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
@@ -332,7 +331,7 @@ def _item_payload(item: dict[str, Any]) -> dict[str, Any]:
     for code in ("ja", "en"):
         with translation.override(code):
             texts[code] = selectors.agenda_item_text(item)
-    return {**item, "text": texts[language()], "text_ja": texts["ja"], "text_en": texts["en"]}
+    return {**item, "text": texts[active_language()], "text_ja": texts["ja"], "text_en": texts["en"]}
 
 
 def _agenda_payload(meeting: ReviewMeeting) -> dict[str, Any]:
@@ -510,7 +509,7 @@ class ReviewCalendarView(WorkspaceScopedViewMixin, GenericAPIView):
 
     def get(self, request: Request, workspace_id: Any) -> HttpResponse:
         body = selectors.review_calendar_ics(
-            workspace=self.workspace, meetings=selectors.calendar_meetings(), language=language()
+            workspace=self.workspace, meetings=selectors.calendar_meetings(), language=active_language()
         )
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="reviews.ics"'

@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 
 from checklist.checklists import kpi_texts
 from checklist.checklists.messages import CLAUSES
-from checklist.checklists.params import Amount, Month, Named, joined, language, message_load, message_store
+from checklist.checklists.params import Amount, Month, Named, joined, message_load, message_store
 from checklist.reviews.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
 from checklist.reviews.tokens import FEED_TOKEN_LENGTH, FEED_WORKSPACE_CHARS, feed_token_hash
-from core.messages import Message, message_render
+from core.messages import Message, active_language, message_render
 from kpi.models import KpiNode, KpiTarget
 from kpi.selectors import kpi_statuses, plan_sensitivity
 from kpi.units import value_format
@@ -221,7 +221,7 @@ def agenda_item_text(item: dict[str, Any]) -> str:
     message = agenda_item_message(item)
     if message is not None:
         return message.render()
-    return str(item.get(_LEGACY_TEXT[language()]) or item.get(_LEGACY_TEXT["ja"]) or "")
+    return str(item.get(_LEGACY_TEXT[active_language()]) or item.get(_LEGACY_TEXT["ja"]) or "")
 
 
 def agenda_text(agenda: dict[str, Any], language: str) -> str:
@@ -270,7 +270,7 @@ def _calendar(workspace: Workspace, meetings: Iterable[ReviewMeeting]) -> bytes:
         event.add("dtstart", meeting.starts_at.astimezone(zone))
         event.add("dtend", meeting.ends_at.astimezone(zone))
         event.add("summary", meeting.title)
-        description = agenda_text(meeting.agenda, language()) if meeting.agenda else ""
+        description = agenda_text(meeting.agenda, active_language()) if meeting.agenda else ""
         event.add("description", description or message_render("checklist.reviews.calendar.no_agenda"))
         event.add("categories", [meeting.cadence.kind])
         cal.add_component(event)

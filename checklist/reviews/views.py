@@ -11,8 +11,8 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from checklist.checklists.params import language
 from checklist.reviews.selectors import calendar_feed_workspace, calendar_meetings, review_calendar_ics
+from core.messages import active_language
 from tenants.context import workspace_context
 
 
@@ -23,7 +23,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if workspace is None:
         return HttpResponseNotFound(b"Not found", content_type="text/plain; charset=utf-8")
     with workspace_context(workspace.id):
-        body = review_calendar_ics(workspace=workspace, meetings=calendar_meetings(), language=language())
+        body = review_calendar_ics(
+            workspace=workspace, meetings=calendar_meetings(), language=active_language()
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="reviews.ics"'
     response["Referrer-Policy"] = "no-referrer"

@@ -14,8 +14,7 @@ from uuid import UUID
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from core.i18n import current_language
-from core.messages import message_render
+from core.messages import active_language, message_render
 
 
 def validated(
@@ -81,5 +80,5 @@ def document_language(view: Any) -> str:
     """The language of an exported document: ``?lang=ja|en`` (a 400 otherwise), else the request's."""
     return (
         validated(LanguageQuerySerializer, view, view.request.query_params.dict())["lang"]
-        or current_language()
+        or active_language()
     )

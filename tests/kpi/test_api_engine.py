@@ -144,7 +144,10 @@ def test_status_reads_thresholds_the_workspace_sets(world: World, client_as: Any
     win_rate = _status(world, viewer, demo_plan, "as_of=2027-04-30")["win_rate"]
     assert win_rate["status"] == "on_track" and win_rate["attainment_pct"] == "80"
     refused = admin.patch(settings_url, {"pace_behind_threshold": "0.95"}, format="json")
-    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_thresholds"
+    assert (
+        refused.status_code == 400
+        and refused.json()["error"]["code"] == "tenants.workspace.invalid_thresholds"
+    )
     world.a.workspace.refresh_from_db()
     assert world.a.workspace.pace_behind_threshold == Decimal("0.70")
 

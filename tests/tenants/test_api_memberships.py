@@ -104,7 +104,7 @@ def test_inviting_a_member_twice_is_a_conflict(world: World, client_as: Any) -> 
     email = world.a.users["viewer"].email
     response = client_as("admin").post(url(world), {"email": email, "role": "manager"}, format="json")
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "already_member"
+    assert response.json()["error"]["code"] == "tenants.membership.already_member"
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_client_admin_cannot_assign_a_consultant(world: World, client_as: Any) -
         url(world), {"email": firm_colleague.email, "role": "consultant"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "role_not_assignable"
+    assert response.json()["error"]["code"] == "tenants.membership.consultant_assigned_by_firm"
 
 
 def test_consultant_must_belong_to_the_firm(world: World, client_as: Any) -> None:
@@ -139,7 +139,7 @@ def test_consultant_must_belong_to_the_firm(world: World, client_as: Any) -> Non
         url(world), {"email": "outsider@example.jp", "role": "consultant"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "not_firm_member"
+    assert response.json()["error"]["code"] == "tenants.membership.consultant_not_firm_member"
     assert not User.objects.filter(email="outsider@example.jp").exists()
 
 
@@ -179,7 +179,7 @@ def test_last_admin_cannot_be_removed_or_demoted(world: World, client_as: Any) -
     client = client_as("consultant")
     response = client.patch(url(world, f"{admin_membership.id}/"), {"role": "viewer"}, format="json")
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "last_admin"
+    assert response.json()["error"]["code"] == "tenants.membership.last_admin"
     assert client.delete(url(world, f"{admin_membership.id}/")).status_code == 400
     assert Membership.objects.filter(id=admin_membership.id, role=WorkspaceRole.ADMIN).exists()
 

@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from checklist.decisions.criteria import Lang, OptionKind, criterion_name, template_name
-from core.messages import DisplayParam, Message, message_render, param_json
+from checklist.decisions.criteria import OptionKind, criterion_name, template_name
+from core.messages import DisplayParam, Message, active_language, message_render, param_json
 
 __all__ = [
     "CriterionName",
@@ -29,17 +29,6 @@ __all__ = [
 ]
 
 _CENT = Decimal("0.01")
-
-
-def active_language() -> Lang:
-    """The active language as the catalogue data knows it (Japanese unless English is active).
-
-    Called when a message is rendered (or by a service choosing a default option's name), never while
-    scoring: the pure modules import this module without importing Django's translation machinery.
-    """
-    from django.utils import translation
-
-    return "en" if (translation.get_language() or "ja").startswith("en") else "ja"
 
 
 def format_number(value: Decimal | Fraction | int) -> str:
