@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -39,7 +39,6 @@ def _redis_state() -> str:
         return "error"
 
 
-@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

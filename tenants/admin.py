@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import ServiceError
 from tenants import services
@@ -148,11 +149,47 @@ class WorkspaceAdmin(FirmScopedAdmin):
             messages.error(request, str(exc.message))
 
 
+MEMBERSHIP_STATES = {
+    "active": pgettext_lazy("membership state", "member"),
+    "pending": pgettext_lazy("membership state", "invited"),
+    "removed": pgettext_lazy("membership state", "removed"),
+}
+
+
+def membership_state(membership: Membership) -> str:
+    if membership.deactivated_at is not None:
+        return "removed"
+    return "pending" if membership.is_pending else "active"
+
+
+class MembershipStateFilter(admin.SimpleListFilter):
+    title = pgettext_lazy("membership", "state")
+    parameter_name = "state"
+    _conditions = {
+        "active": {"deactivated_at__isnull": True, "accepted_at__isnull": False},
+        "pending": {"deactivated_at__isnull": True, "accepted_at__isnull": True},
+        "removed": {"deactivated_at__isnull": False},
+    }
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(MEMBERSHIP_STATES.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        condition = self._conditions.get(self.value() or "")
+        return queryset.filter(**condition) if condition else queryset
+
+
 @admin.register(Membership)
 class MembershipAdmin(FirmScopedAdmin):
     read_permission = Perm.MEMBERSHIP_READ
-    list_display = ("user", "workspace", "role", "created_at")
-    list_filter = ("role", ("workspace", admin.RelatedOnlyFieldListFilter))
+    # Removed members stay on record (their history keeps their name), so the list says who is which.
+    list_display = ("user", "workspace", "role", "state")
+    list_filter = ("role", MembershipStateFilter, ("workspace", admin.RelatedOnlyFieldListFilter))
+
+    @admin.display(description=pgettext_lazy("membership", "state"))
+    def state(self, membership: Membership) -> str:
+        return str(MEMBERSHIP_STATES[membership_state(membership)])
+
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "workspace")
 

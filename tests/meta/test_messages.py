@@ -177,3 +177,7 @@ def test_compiled_catalogues_match_their_sources(locale_dir: Path) -> None:
         source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po_path)) if e.translated()}
         compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path)) if e.msgid}
         assert source == compiled, f"{mo_path} is stale: run make messages"
+        if po_path.parts[-3] == "ja":  # Japanese first: nothing may fall back to the English source
+            assert not polib.pofile(str(po_path)).untranslated_entries(), (
+                f"{po_path} has untranslated entries"
+            )

@@ -35,3 +35,15 @@ def test_the_workspaces_consultant_still_sees_its_audit_trail(world: World) -> N
     client.force_login(world.a.users["consultant"])
     page = client.get("/admin/tenants/auditevent/").content.decode()
     assert world.a.workspace.name in page
+
+
+def test_the_member_list_tells_members_invited_and_removed_apart(world: World) -> None:
+    from tenants.services import membership_deactivate
+
+    membership_deactivate(principal=world.a.principal("admin"), membership=world.a.memberships["sales_rep"])
+    client = Client()
+    client.force_login(world.a.users["consultant"])
+    removed = client.get("/admin/tenants/membership/?state=removed").content.decode()
+    current = client.get("/admin/tenants/membership/?state=active").content.decode()
+    assert "Workspace A sales_rep" in removed and "削除済み" in removed
+    assert "Workspace A sales_rep" not in current and "Workspace A manager" in current

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import polib
-import pytest
-from django.conf import settings
 from django.test import Client
 
 from tests.conftest import CANARY_B, World
@@ -82,17 +79,6 @@ def test_api_docs_and_schema_load(world: World) -> None:
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
     assert "/api/v1/workspaces/{workspace_id}/memberships/" in schema.content.decode()
-
-
-@pytest.mark.parametrize("language", ["ja", "en"])
-def test_compiled_catalogues_match_their_sources(language: str) -> None:
-    """The .mo files in the repository are compiled from the current .po (run `make messages`)."""
-    base = settings.LOCALE_PATHS[0] / language / "LC_MESSAGES" / "django"
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(base) + ".po").translated_entries()}
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(base) + ".mo") if e.msgid}
-    assert compiled == source
-    if language == "ja":
-        assert not polib.pofile(str(base) + ".po").untranslated_entries()
 
 
 def test_api_accept_language_wins_over_the_login_cookie(world: Any) -> None:
