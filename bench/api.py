@@ -4,7 +4,8 @@ numbers, in the same run, under the same load (wrk, 16 connections, a partner ke
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikkan make bench
 
 Prints requests/s, p50 and p99 per endpoint and the ratios to its baseline (``bench/baseline.py``): the
-aggregate view for endpoints that compute from actuals, a static JSON view for those that compute nothing.
+aggregate view for endpoints that compute from actuals, a one-query view of the plan's nodes for those that
+read only the tree (a static JSON view is printed as the floor of any Django view).
 """
 
 from __future__ import annotations
@@ -152,14 +153,17 @@ def bench_api() -> None:
         plan = f"{api}/plans/{facts['plan']}"
         aggregate = _wrk("baseline: one aggregate", f"{base}/bench/{facts['workspace']}/series/", key)
         static = _wrk("baseline: static JSON", f"{base}/bench/static/", key)
+        nodes = _wrk(
+            "baseline: one node query", f"{base}/bench/{facts['workspace']}/plans/{facts['plan']}/nodes/", key
+        )
         endpoints = [
             ("series (month)", f"{plan}/series/?period_kind=month", aggregate),
             ("series (day)", f"{plan}/series/?period_kind=day&start=2026-04-01&end=2026-07-02", aggregate),
             ("values", f"{plan}/values/", aggregate),
             ("status", f"{plan}/status/", aggregate),
             ("sensitivity", f"{plan}/sensitivity/", aggregate),
-            ("tree", f"{plan}/tree/", static),
-            ("nodes", f"{api}/nodes/", static),
+            ("tree", f"{plan}/tree/", nodes),
+            ("nodes", f"{api}/nodes/", nodes),
         ]
         print(
             f"api      gunicorn 2 workers, wrk {CONNECTIONS} connections {DURATION} each, partner key, PostgreSQL"
@@ -167,7 +171,7 @@ def bench_api() -> None:
         print(
             f"         {'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   ratio to baseline (req/s, p99)"
         )
-        for result in (aggregate, static):
+        for result in (aggregate, nodes, static):
             print(f"         {result.name:<26}{result.rps:>9.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
         for name, url, baseline in endpoints:
             result = _wrk(name, url, key)

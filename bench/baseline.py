@@ -1,8 +1,9 @@
 """Baselines for the API benchmark: the least a Django view can do to answer the same numbers.
 
 ``series_aggregate`` returns each metric's monthly sums of the fiscal year from one aggregate over
-``kpi_metricactual`` (the work ``series`` must do at minimum); ``static_json`` returns a fixed body (the
-floor for endpoints that aggregate nothing, such as ``tree`` and ``nodes``).
+``kpi_metricactual`` (the work ``series`` must do at minimum); ``plan_nodes`` returns the plan's nodes from
+one query (the work ``tree`` and ``nodes`` must do at minimum); ``static_json`` returns a fixed body (the
+floor of any Django view, printed for reference).
 """
 
 from __future__ import annotations
@@ -31,6 +32,21 @@ def series_aggregate(request: HttpRequest, workspace_id: UUID) -> JsonResponse:
     for key, month, total in rows:
         series.setdefault(key, []).append({"period_start": month.isoformat(), "value": str(total)})
     return JsonResponse({"series": series})
+
+
+def plan_nodes(request: HttpRequest, workspace_id: UUID, plan_id: UUID) -> JsonResponse:
+    with workspace_context(workspace_id), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, parent_id, kind, key, name_ja, name_en, formula, unit, target_value FROM kpi_kpinode"
+            " WHERE plan_id = %s ORDER BY position, created_at",
+            [plan_id],
+        )
+        columns = [column.name for column in cursor.description]
+        nodes = [
+            dict(zip(columns, (str(v) if v is not None else None for v in row), strict=True))
+            for row in cursor
+        ]
+    return JsonResponse({"nodes": nodes})
 
 
 def static_json(request: HttpRequest) -> JsonResponse:

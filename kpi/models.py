@@ -222,4 +222,8 @@ class MetricActual(WorkspaceScopedModel):
                 name="kpi_metricactual_workspace_metric_date_owner_uniq",
             ),
         ]
-        indexes = [models.Index(fields=["workspace", "metric", "date"], name="kpi_actual_ws_metric_date_idx")]
+        indexes = [
+            models.Index(fields=["workspace", "metric", "date"], name="kpi_actual_ws_metric_date_idx"),
+            # The actuals list pages newest first (core.api.pagination): an index walk, not a sort.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="kpi_actual_ws_created_idx"),
+        ]

@@ -6,13 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Sum
 
 from core.errors import ServiceError
 from core.messages import Message
-from kpi.formulas import Formula, FormulaError, evaluate_all, parse_formula
+from kpi.formulas import Formula, FormulaError, dependency_order, evaluate_all, parse_formula
 from kpi.formulas.nodes import Binary, Name, Number
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.params import ContentName, Term
@@ -44,7 +45,7 @@ def plan_nodes(plan: KpiPlan) -> list[KpiNode]:
 
 def plan_tree(plan: KpiPlan) -> list[dict[str, Any]]:
     """The tree as nested dicts, root first."""
-    nodes = plan_nodes(plan)
+    nodes = _nodes_in_tree_order(plan)
     children: dict[Any, list[KpiNode]] = defaultdict(list)
     for node in nodes:
         children[node.parent_id].append(node)
@@ -57,14 +58,67 @@ def plan_tree(plan: KpiPlan) -> list[dict[str, Any]]:
     return [build(root) for root in children[None]]
 
 
-def metric_totals(*, start: dt.date, end: dt.date, owner_id: Any = None) -> dict[str, Decimal]:
-    """Sums of every base metric over [start, end] (the whole workspace, or one owner)."""
-    totals = {m: Decimal(0) for m in Metric.objects.values_list("key", flat=True)}
-    for row in (
-        _actuals(start=start, end=end, owner_id=owner_id).values("metric__key").annotate(t=Sum("value"))
-    ):
-        totals[row["metric__key"]] = row["t"]
-    return totals
+@dataclass(frozen=True)
+class PlanShape:
+    """What every read of a plan computes from, read once per request (two queries): its nodes in tree
+    order, their parsed formulas, the workspace's base metrics and the unit of every key."""
+
+    plan: KpiPlan
+    nodes: tuple[KpiNode, ...]
+    metric_keys: tuple[str, ...]
+    formulas: dict[str, Formula]
+    order: tuple[str, ...]  # the formulas' evaluation order
+    units: dict[str, str]  # node units win over metric units for the same key
+
+
+# Parsing is pure and a Formula is immutable, so a plan's formulas are parsed once per process, not per read.
+_formula_parse = lru_cache(maxsize=4096)(parse_formula)
+
+
+def _nodes_in_tree_order(plan: KpiPlan) -> tuple[KpiNode, ...]:
+    return tuple(KpiNode.objects.filter(plan=plan).order_by("position", "created_at"))
+
+
+def plan_shape(plan: KpiPlan) -> PlanShape:
+    nodes = _nodes_in_tree_order(plan)
+    metric_units = dict(Metric.objects.values_list("key", "unit"))
+    formulas = {}
+    for node in nodes:
+        if not node.formula or (node.key in metric_units and node.formula == node.key):
+            continue
+        try:
+            formulas[node.key] = _formula_parse(node.formula)
+        except FormulaError:
+            continue  # refused at save time; an old row never breaks a read
+    units = {**metric_units, **{node.key: node.unit for node in nodes}}
+    order = tuple(dependency_order(formulas, set(metric_units)))
+    return PlanShape(plan, nodes, tuple(metric_units), formulas, order, units)
+
+
+@dataclass(frozen=True)
+class MetricTotals:
+    """Sums of every base metric over a period, and which metrics had any actual in it."""
+
+    sums: dict[str, Decimal]
+    reported: frozenset[str]
+
+
+def metric_totals(
+    *, metric_keys: tuple[str, ...], start: dt.date, end: dt.date, owner_id: Any = None
+) -> MetricTotals:
+    """One aggregate over [start, end] (the whole workspace, or one owner)."""
+    sums = dict.fromkeys(metric_keys, Decimal(0))
+    reported = set()
+    rows = (
+        _actuals(start=start, end=end, owner_id=owner_id)
+        .values("metric__key")
+        .annotate(t=Sum("value"), n=Count("id"))
+    )
+    for row in rows:
+        sums[row["metric__key"]] = row["t"]
+        if row["n"]:
+            reported.add(row["metric__key"])
+    return MetricTotals(sums, frozenset(reported))
 
 
 def _actuals(*, start: dt.date, end: dt.date, owner_id: Any = None) -> Any:
@@ -72,30 +126,20 @@ def _actuals(*, start: dt.date, end: dt.date, owner_id: Any = None) -> Any:
     return actuals.filter(owner_id=owner_id) if owner_id else actuals
 
 
-def _plan_formulas(plan: KpiPlan, base_names: set[str]) -> dict[str, Formula]:
-    formulas = {}
-    for node in KpiNode.objects.filter(plan=plan).exclude(formula=""):
-        if node.key in base_names and node.formula == node.key:
-            continue
-        try:
-            formulas[node.key] = parse_formula(node.formula)
-        except FormulaError:
-            continue  # refused at save time; an old row never breaks a read
-    return formulas
-
-
-def _evaluate(formulas: dict[str, Formula], totals: dict[str, Decimal]) -> dict[str, Decimal | None]:
+def _evaluate(shape: PlanShape, totals: dict[str, Decimal]) -> dict[str, Decimal | None]:
     values: dict[str, Decimal | None] = dict(totals)
-    values.update(evaluate_all(formulas, totals, base_names=set(totals)))
+    values.update(evaluate_all(shape.formulas, totals, order=shape.order))
     return values
 
 
 def kpi_values(
-    *, plan: KpiPlan, start: dt.date, end: dt.date, owner_id: Any = None
+    *, plan: KpiPlan, start: dt.date, end: dt.date, owner_id: Any = None, shape: PlanShape | None = None
 ) -> dict[str, Decimal | None]:
-    """Every node's value over the period: formulas over summed base metrics (ratios of sums, never averages)."""
-    totals = metric_totals(start=start, end=end, owner_id=owner_id)
-    return _evaluate(_plan_formulas(plan, set(totals)), totals)
+    """Every node's value over the period: formulas over summed base metrics (ratios of sums, never averages).
+    ``shape`` is the plan's, when the caller has already read it."""
+    shape = shape or plan_shape(plan)
+    totals = metric_totals(metric_keys=shape.metric_keys, start=start, end=end, owner_id=owner_id)
+    return _evaluate(shape, totals.sums)
 
 
 MAX_DAYS_IN_DAILY_SERIES = 93
@@ -111,14 +155,14 @@ class SeriesPoint:
 
 def kpi_series(
     *, plan: KpiPlan, period_kind: str, start: dt.date | None = None, end: dt.date | None = None,
-    owner_id: Any = None,
+    owner_id: Any = None, shape: PlanShape | None = None,
 ) -> list[SeriesPoint]:  # fmt: skip
     """Every node's value per day, week, month, quarter, half or fiscal year of the plan's fiscal year.
 
     One query reads the daily sums; each period's values are computed from its own summed parts, so a
     quarter's win rate is wins / meetings of the quarter, never the mean of three monthly rates.
     ``start``/``end`` narrow the periods (a period is kept when it overlaps); a daily series is limited to
-    ``MAX_DAYS_IN_DAILY_SERIES`` days.
+    ``MAX_DAYS_IN_DAILY_SERIES`` days. Three queries however many periods (the shape and the daily sums).
     """
     start_month = plan.workspace.fiscal_year_start_month
     fy_start, fy_end = fiscal_year_range(plan.fiscal_year, start_month)
@@ -136,7 +180,7 @@ def kpi_series(
             for p in periods_in(plan.fiscal_year, start_month, period_kind)
             if p.end >= start and p.start <= end
         ]
-    metric_keys = list(Metric.objects.values_list("key", flat=True))
+    shape = shape or plan_shape(plan)
     daily: dict[dt.date, dict[str, Decimal]] = defaultdict(dict)
     if periods:
         rows = (
@@ -146,15 +190,14 @@ def kpi_series(
         )
         for row in rows:
             daily[row["date"]][row["metric__key"]] = row["t"]
-    formulas = _plan_formulas(plan, set(metric_keys))
     points = []
     for label, p_start, p_end in periods:
-        totals = dict.fromkeys(metric_keys, Decimal(0))
+        totals = dict.fromkeys(shape.metric_keys, Decimal(0))
         for day, sums in daily.items():
             if p_start <= day <= p_end:
                 for key, value in sums.items():
                     totals[key] += value
-        points.append(SeriesPoint(label, p_start, p_end, _evaluate(formulas, totals)))
+        points.append(SeriesPoint(label, p_start, p_end, _evaluate(shape, totals)))
     return points
 
 
@@ -252,7 +295,7 @@ def _status_sentence(node: KpiNode, status: str, actual: Decimal | None, expecte
 
 def kpi_statuses(
     *, plan: KpiPlan, as_of: dt.date, period_kind: str = "month", owner_id: Any = None,
-    kinds: tuple[str, ...] = (KpiNode.Kind.KPI,),
+    kinds: tuple[str, ...] = (KpiNode.Kind.KPI,), shape: PlanShape | None = None,
 ) -> list[KpiStatus]:  # fmt: skip
     """Status of each node of ``kinds`` in the ``period_kind`` period containing ``as_of``.
 
@@ -266,22 +309,20 @@ def kpi_statuses(
     fy_start, fy_end = fiscal_year_range(plan.fiscal_year, start_month)
     day = min(max(as_of, fy_start), fy_end)
     period = period_containing(day, period_kind, start_month)
-    nodes = [n for n in plan_nodes(plan) if n.kind in kinds]
+    shape = shape or plan_shape(plan)
+    nodes = [n for n in shape.nodes if n.kind in kinds]
     targets = {
         t.node_id: t.value
         for t in KpiTarget.objects.filter(node__plan=plan, period_kind=period_kind, period_start=period.start)
     }
     to_date = min(day, period.end)
-    totals = metric_totals(start=period.start, end=to_date, owner_id=owner_id)
-    formulas = _plan_formulas(plan, set(totals))
-    values = _evaluate(formulas, totals)
-    reported = set(
-        _actuals(start=period.start, end=to_date, owner_id=owner_id).values_list("metric__key", flat=True)
-    )
+    totals = metric_totals(metric_keys=shape.metric_keys, start=period.start, end=to_date, owner_id=owner_id)
+    values = _evaluate(shape, totals.sums)
+    base = set(shape.metric_keys)
     statuses = []
     for node in nodes:
         target = targets.get(node.id)
-        has_data = bool(_base_references(node.key, formulas, set(totals)) & reported)
+        has_data = bool(_base_references(node.key, shape.formulas, base) & totals.reported)
         actual = values.get(node.key) if has_data else None
         expected = attainment = None
         if target is None:
@@ -329,18 +370,19 @@ def _division(formula: Formula | None, *, scaled: bool) -> tuple[str, str] | Non
     return None
 
 
-def plan_driver_chain(plan: KpiPlan) -> list[KpiNode] | None:
+def plan_driver_chain(plan: KpiPlan, *, shape: PlanShape | None = None) -> list[KpiNode] | None:
     """The plan's funnel as KGI drivers: top volume x each conversion rate x amount per deal.
 
     Read from the KPI formulas: rates ``a / b * 100`` link stage b to stage a, the per-deal amount
     ``amount / deals`` closes the chain at ``deals``, and the top stage is a count KPI (seed 004:
     appointments x meeting rate x win rate x average deal size). None when the tree holds no such chain.
     """
-    nodes = [n for n in plan_nodes(plan) if n.kind == KpiNode.Kind.KPI and n.target_value is not None]
+    shape = shape or plan_shape(plan)
+    nodes = [n for n in shape.nodes if n.kind == KpiNode.Kind.KPI and n.target_value is not None]
     parsed: dict[str, Formula | None] = {}
     for n in nodes:
         try:
-            parsed[n.key] = parse_formula(n.formula) if n.formula else None
+            parsed[n.key] = _formula_parse(n.formula) if n.formula else None
         except FormulaError:
             parsed[n.key] = None
     amount = next((n for n in nodes if n.unit == "jpy" and _division(parsed[n.key], scaled=False)), None)
@@ -367,14 +409,15 @@ _DRIVER_KIND = {"count": "volume", "percent": "rate", "jpy": "amount"}
 
 
 def plan_sensitivity(
-    *, plan: KpiPlan, as_of: dt.date, improvement_pct: Decimal = Decimal(10)
+    *, plan: KpiPlan, as_of: dt.date, improvement_pct: Decimal = Decimal(10), shape: PlanShape | None = None
 ) -> SensitivityResult | None:
     """Sensitivity and bottleneck of the KGI for the plan's driver chain and its actuals to ``as_of``.
 
     Volume actuals are the fiscal year to date, compared with the annual plan pro-rated by working days
     elapsed; rates and amounts compare as they stand. None when the tree holds no driver chain.
     """
-    chain = plan_driver_chain(plan)
+    shape = shape or plan_shape(plan)
+    chain = plan_driver_chain(plan, shape=shape)
     if chain is None:
         return None
     start_month = plan.workspace.fiscal_year_start_month
@@ -382,13 +425,13 @@ def plan_sensitivity(
     day = min(max(as_of, fy_start), fy_end)
     fiscal_year = periods_in(plan.fiscal_year, start_month, "fiscal_year")[0]
     progress = period_progress(fiscal_year, day)
-    values = kpi_values(plan=plan, start=fy_start, end=day)
+    values = kpi_values(plan=plan, start=fy_start, end=day, shape=shape)
     drivers = [
         Driver(key=n.key, kind=_DRIVER_KIND[n.unit], plan=n.target_value, actual=values.get(n.key),  # type: ignore[arg-type]
                name_ja=n.name_ja, name_en=n.name("en"))
         for n in chain
     ]  # fmt: skip
-    kgi = next((n for n in plan_nodes(plan) if n.kind == KpiNode.Kind.KGI), None)
+    kgi = next((n for n in shape.nodes if n.kind == KpiNode.Kind.KGI), None)
     return sensitivity_analyse(
         drivers=drivers,
         improvement_pct=improvement_pct,

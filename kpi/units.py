@@ -13,12 +13,17 @@ from core.messages import message_render
 _PLACES = {"jpy": 0, "count": 2, "percent": 2, "months": 1}
 
 
+_ONE = Decimal(1)
+_QUANTUM = {places: _ONE.scaleb(-places) for places in {*_PLACES.values(), 2}}
+
+
 def value_quantize(value: Decimal, unit: str) -> Decimal:
     """``value`` rounded half-up to its unit's places, trailing zeros dropped (25.00 -> 25)."""
-    places = _PLACES.get(unit, 2)
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if value == value.to_integral_value():  # most values (counts, yen) are whole: nothing to round
+        return value.quantize(_ONE)
+    rounded = value.quantize(_QUANTUM[_PLACES.get(unit, 2)], rounding=ROUND_HALF_UP)
     # normalize() would print 1E+8; quantising to 1 keeps whole numbers in plain notation.
-    return rounded.quantize(Decimal(1)) if rounded == rounded.to_integral_value() else rounded.normalize()
+    return rounded.quantize(_ONE) if rounded == rounded.to_integral_value() else rounded.normalize()
 
 
 def value_format(value: Decimal | None, unit: str) -> str | None:

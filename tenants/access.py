@@ -83,7 +83,13 @@ def workspace_get_visible(
     *, workspace_id: UUID, user: User | None, api_key: WorkspaceApiKey | None
 ) -> tuple[Workspace, Principal] | None:
     """The workspace and the caller's rights in it, or None when it does not exist or is not theirs."""
-    workspace = Workspace.objects.filter(id=workspace_id).select_related("firm").first()
+    if api_key is not None:
+        # A key sees its own workspace only, which authentication has already read with it.
+        if str(api_key.workspace_id) != str(workspace_id):
+            return None
+        workspace = api_key.workspace
+    else:
+        workspace = Workspace.objects.filter(id=workspace_id).select_related("firm").first()
     if workspace is None:
         return None
     if api_key is not None:

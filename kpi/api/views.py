@@ -161,22 +161,24 @@ class PlanViewSet(
         )
         query = validated(s.PeriodQuerySerializer, self, {"start": default_start, "end": default_end,
                                                       **request.query_params.dict()})  # fmt: skip
+        shape = selectors.plan_shape(plan)
         values = selectors.kpi_values(
-            plan=plan, start=query["start"], end=query["end"], owner_id=_id(query["owner"])
+            plan=plan, start=query["start"], end=query["end"], owner_id=_id(query["owner"]), shape=shape
         )
         return Response({"start": query["start"], "end": query["end"], "owner": _id(query["owner"]),
-                         "values": _formatted(plan, values)})  # fmt: skip
+                         "values": _formatted(shape, values)})  # fmt: skip
 
     @action(detail=True, methods=["get"])
     def series(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         plan = self.get_object()
         query = validated(s.SeriesQuerySerializer, self, request.query_params.dict())
+        shape = selectors.plan_shape(plan)
         points = selectors.kpi_series(plan=plan, period_kind=query["period_kind"], start=query["start"],
-                                      end=query["end"], owner_id=_id(query["owner"]))  # fmt: skip
+                                      end=query["end"], owner_id=_id(query["owner"]), shape=shape)  # fmt: skip
         return Response({
             "period_kind": query["period_kind"], "owner": _id(query["owner"]),
             "periods": [{"label": p.label.render(), "start": p.start, "end": p.end,
-                         "values": _formatted(plan, p.values)} for p in points],
+                         "values": _formatted(shape, p.values)} for p in points],
         })  # fmt: skip
 
     @action(detail=True, methods=["get"])
@@ -264,11 +266,9 @@ def _id(obj: Any) -> str | None:
     return str(obj.id) if obj is not None else None
 
 
-def _formatted(plan: KpiPlan, values: dict[str, Any]) -> dict[str, str | None]:
+def _formatted(shape: selectors.PlanShape, values: dict[str, Any]) -> dict[str, str | None]:
     """Each value for its unit (node units win over metric units for the same key)."""
-    units = dict(Metric.objects.values_list("key", "unit"))
-    units.update(KpiNode.objects.filter(plan=plan).values_list("key", "unit"))
-    return {key: value_format(value, units.get(key, "count")) for key, value in values.items()}
+    return {key: value_format(value, shape.units.get(key, "count")) for key, value in values.items()}
 
 
 @extend_schema(tags=["kpi"])

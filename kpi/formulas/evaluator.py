@@ -12,7 +12,7 @@ Evaluation never raises for a formula produced by the parser and values of the d
 """
 
 import operator
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_EVEN,
@@ -97,17 +97,21 @@ def evaluate_all(
     base_values: Mapping[str, Value],
     *,
     base_names: Set[str] | None = None,
+    order: Sequence[str] | None = None,
 ) -> dict[str, Decimal | None]:
     """Evaluate every derived key in dependency order; returns the derived values only.
 
     ``base_names`` defaults to the keys of ``base_values``; pass the full metric catalogue to let
     metrics without a value count as missing (undefined) rather than unknown.
     A key that has a formula is always computed from it, even if ``base_values`` also holds it.
+    ``order`` is ``dependency_order(formulas, base_names)`` when the caller evaluates the same formulas
+    over many periods and has computed it once.
     """
-    names = set(base_values) if base_names is None else set(base_names)
+    if order is None:
+        order = dependency_order(formulas, set(base_values) if base_names is None else set(base_names))
     known: dict[str, Value] = dict(base_values)
     results: dict[str, Decimal | None] = {}
-    for key in dependency_order(formulas, names):
+    for key in order:
         known[key] = results[key] = evaluate(formulas[key], known)
     return results
 

@@ -12,6 +12,7 @@ from contextvars import Token
 from typing import Any, ClassVar
 from uuid import UUID
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, models
 from django.http import Http404
@@ -130,8 +131,20 @@ class WorkspaceScopedViewMixin:
         except (ValueError, TypeError, DjangoValidationError) as exc:  # a malformed id is just not found
             raise Http404 from exc
         self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+        _workspace_prime(obj, self.workspace)
         return obj
 
     @property
     def actor(self) -> Actor:
         return Actor.of(self.principal)
+
+
+def _workspace_prime(obj: models.Model, workspace: Workspace) -> None:
+    """The object belongs to the request's workspace (it was read through the scoped queryset), so its
+    ``workspace`` relation is that already-loaded row rather than another query when a selector follows it."""
+    try:
+        field = obj._meta.get_field("workspace")
+    except FieldDoesNotExist:
+        return
+    if field.many_to_one and getattr(obj, "workspace_id", None) == workspace.id:
+        field.set_cached_value(obj, workspace)
