@@ -8,4 +8,6 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from integrations.csv_import import messages  # noqa: F401  (the CSV import's message codes)
+        # The message codes: the CSV import's refusals and the metric rules in words.
+        from integrations.csv_import import messages as csv_messages  # noqa: F401
+        from integrations.rollups import messages as rule_messages  # noqa: F401
