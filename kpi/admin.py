@@ -80,6 +80,11 @@ class ActualEntryForm(forms.ModelForm):
         metric, owner = data.get("metric"), data.get("owner")
         if metric and owner and owner.workspace_id != metric.workspace_id:
             self.add_error("owner", _("The owner must be a member of the metric's workspace."))
+        if metric and data.get("value") is not None:
+            try:
+                services.actual_value_check(metric=metric, value=data["value"])
+            except ServiceError as exc:
+                self.add_error("value", exc.message)
         return data
 
 

@@ -220,6 +220,9 @@ SENSITIVITY = {
     "kpi.sensitivity.duplicate_driver": _("Driver '%(key)s' appears more than once."),
     "kpi.sensitivity.unknown_driver_kind": _("Driver '%(key)s' has kind '%(kind)s'; use volume, rate or amount."),
     "kpi.sensitivity.actual_missing": _("No actual for %(driver)s; the projection assumes it is at plan."),
+    "kpi.sensitivity.actual_negative": _(
+        "The actual of %(driver)s to date is negative (%(actual)s); it is counted as 0. Check the entries."
+    ),
     "kpi.sensitivity.plan_zero": _("The plan for %(driver)s is 0, so its attainment is undefined."),
     "kpi.sensitivity.summary.no_actuals": _("No actuals have been entered yet, so no bottleneck can be identified."),
     "kpi.sensitivity.summary.on_plan": _(
@@ -352,6 +355,7 @@ SERVICES = {
     "kpi.node.key_taken": pgettext_lazy("KPI tree node key", "This key is already used in the plan."),
     "kpi.node.in_use": _("Other KPIs' formulas use this key: %(keys)s"),
     "kpi.target.no_annual_target": _("Set the node's annual target first."),
+    "kpi.actual.negative": _("%(metric)s does not take negative values (got %(value)s)."),
 }
 
 BOOK = {

@@ -65,14 +65,15 @@ def metric_catalogue_install() -> int:
 
 @transaction.atomic
 def metric_create(*, actor: Actor, key: str, name_ja: str, name_en: str = "", unit: str = "count",
-                  definition: str = "") -> Metric:  # fmt: skip
+                  definition: str = "", allows_negative: bool = False) -> Metric:  # fmt: skip
     if Metric.objects.filter(key=key).exists():
         raise ServiceError("kpi.metric.key_taken", params={"key": key}, field="key")
     metric = Metric.objects.create(
-        key=key, name_ja=name_ja, name_en=name_en, unit=unit, definition=definition
-    )
+        key=key, name_ja=name_ja, name_en=name_en, unit=unit, definition=definition,
+        allows_negative=allows_negative,
+    )  # fmt: skip
     audit_event_record(actor=actor, action="metric.created", target_type="metric", target_id=metric.id,
-                       changes={"key": key})  # fmt: skip
+                       changes={"key": key, "allows_negative": allows_negative})  # fmt: skip
     return metric
 
 
@@ -309,6 +310,14 @@ def target_cascade(
 # --- Actuals ---------------------------------------------------------------------------------
 
 
+def actual_value_check(*, metric: Metric, value: Decimal) -> None:
+    """Counts and amounts are never negative unless the metric says so (``Metric.allows_negative``)."""
+    if value < 0 and not metric.allows_negative:
+        raise ServiceError(
+            "kpi.actual.negative", params={"metric": metric.key, "value": value}, field="value"
+        )
+
+
 @transaction.atomic
 def actual_record(
     *,
@@ -322,8 +331,20 @@ def actual_record(
 
     Not audited: actuals arrive by the thousand from syncs; ``source`` and ``updated_at`` say where from.
     """
+    actual_value_check(metric=metric, value=value)
     _owner_check(owner)
     actual, created = MetricActual.objects.select_for_update().update_or_create(
         metric=metric, date=date, owner=owner, defaults={"value": value, "source": source}
     )
     return actual, created
+
+
+@transaction.atomic
+def actual_delete(*, actor: Actor, actual: MetricActual) -> None:
+    """Remove one day's value (a mistaken entry); the audit event keeps what it was."""
+    actual = MetricActual.objects.select_for_update().select_related("metric").get(id=actual.id)
+    audit_event_record(actor=actor, action="kpi_actual.deleted", target_type="metric_actual", target_id=actual.id,
+                       changes={"metric": actual.metric.key, "date": actual.date.isoformat(),
+                                "owner": str(actual.owner_id) if actual.owner_id else None,
+                                "value": format(actual.value.normalize(), "f"), "source": actual.source})  # fmt: skip
+    actual.delete()

@@ -387,6 +387,11 @@ class ActualViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
+    @extend_schema(summary="Delete a day's value (a mistaken entry; audited)")
+    def destroy(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        services.actual_delete(actor=self.actor, actual=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class _ToolView(WorkspaceScopedViewMixin, GenericAPIView):
     """Calculators: POST because they take a body, but they change nothing, so reading KPIs is enough."""
