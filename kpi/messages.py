@@ -342,7 +342,10 @@ UNITS = {
 
 SERVICES = {
     "kpi.metric.key_taken": pgettext_lazy("metric key", "This key is already used."),
-    "kpi.plan.archived_not_activated": _("An archived plan version cannot be activated again."),
+    "kpi.plan.check_failed": _(
+        "This plan version does not pass its check (%(codes)s). Fix the findings, or activate it with "
+        "confirmation."
+    ),
     "kpi.plan.archived": _("This plan version is archived; re-plan to change it."),
     "kpi.tree.kgi_has_parent": _("The KGI is the root and has no parent."),
     "kpi.tree.second_kgi": _("A plan has exactly one KGI."),

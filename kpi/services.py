@@ -11,12 +11,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from core.changes import fields_apply
-from core.errors import ServiceError
+from core.errors import ConflictError, ServiceError
 from kpi.catalog import BASE_METRICS
 from kpi.formulas import FormulaError, dependency_order, parse_formula, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.planning.calendar import PlanningError, periods_in
 from kpi.planning.cascade import cascade_fiscal_year, weekly_targets
+from kpi.selectors import plan_check_run
 from kpi.units import value_is_ratio
 from tenants.context import require_workspace_id
 from tenants.db import uuid7
@@ -93,16 +94,32 @@ def plan_create(*, actor: Actor, fiscal_year: int, name: str) -> KpiPlan:
 
 
 @transaction.atomic
-def plan_activate(*, actor: Actor, plan: KpiPlan) -> KpiPlan:
+def plan_activate(*, actor: Actor, plan: KpiPlan, confirm: bool = False) -> KpiPlan:
+    """Make the version the fiscal year's active plan; the running one (if any) is archived.
+
+    A draft or an archived version may be activated (going back to an earlier version is a re-activation).
+    A version whose plan check has errors is activated only with ``confirm``: otherwise
+    ``kpi.plan.check_failed`` (409) names the failing checks and nothing changes.
+    """
+    # Serialise activations of the workspace, so two never leave a fiscal year with no or two active plans.
+    Workspace.objects.select_for_update().filter(id=require_workspace_id()).first()
     plan = KpiPlan.objects.select_for_update().get(id=plan.id)
-    if plan.status == KpiPlan.Status.ARCHIVED:
-        raise ServiceError("kpi.plan.archived_not_activated")
-    KpiPlan.objects.filter(fiscal_year=plan.fiscal_year, status=KpiPlan.Status.ACTIVE).exclude(
-        id=plan.id
-    ).update(status=KpiPlan.Status.ARCHIVED)
+    failing = sorted({f.code for f in plan_check_run(plan=plan).errors})
+    if failing and not confirm:
+        raise ConflictError("kpi.plan.check_failed", params={"codes": failing, "count": len(failing)})
+    previous = list(
+        KpiPlan.objects.select_for_update()
+        .filter(fiscal_year=plan.fiscal_year, status=KpiPlan.Status.ACTIVE)
+        .exclude(id=plan.id)
+        .values_list("id", flat=True)
+    )
+    KpiPlan.objects.filter(id__in=previous).update(status=KpiPlan.Status.ARCHIVED)
+    from_status = plan.status
     plan.status = KpiPlan.Status.ACTIVE
     plan.save(update_fields=["status", "updated_at"])
-    audit_event_record(actor=actor, action="kpi_plan.activated", target_type="kpi_plan", target_id=plan.id)
+    audit_event_record(actor=actor, action="kpi_plan.activated", target_type="kpi_plan", target_id=plan.id,
+                       changes={"from_status": from_status, "archived": [str(i) for i in previous],
+                                "check_failed": failing, "confirmed": bool(failing)})  # fmt: skip
     return plan
 
 

@@ -53,6 +53,10 @@ class PlanInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
 
 
+class ActivateInputSerializer(StrictInputSerializer):
+    confirm = serializers.BooleanField(required=False, default=False)
+
+
 class ReplanInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200, required=False)
 

@@ -71,7 +71,8 @@ class MetricViewSet(
     replan=extend_schema(
         summary="Re-plan: a new draft version; the old one stays readable", request=s.ReplanInputSerializer
     ),
-    activate=extend_schema(summary="Make this version the fiscal year's active plan", request=None),
+    activate=extend_schema(summary="Make this version (a draft or an archived one) the fiscal year's active plan; "
+                                   "a plan failing its check needs confirm", request=s.ActivateInputSerializer),
     check=extend_schema(summary="Check the plan: SMART per KPI, counts, leading/lagging, owners, KGI"),
     tree=extend_schema(summary="The KGI -> KSF -> KPI tree"),
     values=extend_schema(
@@ -128,7 +129,8 @@ class PlanViewSet(
 
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        plan = services.plan_activate(actor=self.actor, plan=self.get_object())
+        data = validated(s.ActivateInputSerializer, self, request.data)
+        plan = services.plan_activate(actor=self.actor, plan=self.get_object(), **data)
         return Response(s.PlanOutputSerializer(plan).data)
 
     @action(detail=True, methods=["get"])

@@ -184,7 +184,7 @@ def test_agenda_items(world: World, client_as: Any) -> None:
             services.review_meeting_agenda_generate(actor=actor, meeting=meeting).agenda
         )
         plan = kpi_services.plan_create(actor=actor, fiscal_year=2026, name="A2 計画")
-        kpi_services.plan_activate(actor=actor, plan=plan)
+        kpi_services.plan_activate(actor=actor, plan=plan, confirm=True)
         found["nothing behind, no monthly targets"] = item_texts(
             services.review_meeting_agenda_generate(actor=actor, meeting=meeting).agenda
         )

@@ -196,10 +196,13 @@ def test_unknown_metric_in_actuals_is_a_field_error(world: World, client_as: Any
 
 def test_replan_keeps_the_old_version_readable(world: World, client_as: Any) -> None:
     client = client_as("consultant")
-    assert client.post(u(world, f"plans/{world.a.plan.id}/activate/")).status_code == 200
+    confirm = {"confirm": True}  # the world's plan fails its check (no leading KPI)
+    assert (
+        client.post(u(world, f"plans/{world.a.plan.id}/activate/"), confirm, format="json").status_code == 200
+    )
     new = client.post(u(world, f"plans/{world.a.plan.id}/replan/"), {"name": "見直し"}, format="json").json()
     assert new["version"] == 2 and new["replaces"] == str(world.a.plan.id)
-    assert client.post(u(world, f"plans/{new['id']}/activate/")).status_code == 200
+    assert client.post(u(world, f"plans/{new['id']}/activate/"), confirm, format="json").status_code == 200
     old_tree = client.get(u(world, f"plans/{world.a.plan.id}/tree/")).json()
     new_tree = client.get(u(world, f"plans/{new['id']}/tree/")).json()
     assert old_tree[0]["key"] == new_tree[0]["key"] == "revenue"
