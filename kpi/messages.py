@@ -188,6 +188,10 @@ REVERSE = {
     "kpi.reverse.solve_division_by_zero": _(
         "%(zeros)s is 0, so no %(unknown)s reaches revenue %(revenue)s (division by zero, no solution)."
     ),
+    "kpi.reverse.solve_rate_infeasible": _(
+        "%(rate)s would have to be %(value)s to reach revenue %(revenue)s, above 100%%: no conversion rate can "
+        "do that, so the plan is infeasible with these values."
+    ),
     "kpi.reverse.slot.revenue": pgettext_lazy("value to solve for", "revenue"),
     "kpi.reverse.slot.top_volume": pgettext_lazy("value to solve for", "top-of-funnel volume"),
     "kpi.reverse.slot.avg_deal_size": pgettext_lazy("value to solve for", "average deal size"),

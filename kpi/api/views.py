@@ -458,7 +458,11 @@ class SolveView(_ToolView):
             raise ServiceError(exc.message.code, params=exc.message.params) from exc
         return Response({
             "status": result.status, "unknown": result.unknown, "value_exact": result.value_exact,
+            "unknown_slot": result.unknown_slot, "rate_index": result.rate_index,
+            "unknown_name": result.unknown_name.display(),
             "value_rounded": result.value_rounded, "wins_exact": result.wins_exact,
             "undefined_reason": result.undefined_reason.render() if result.undefined_reason else None,
+            "infeasible_reason": result.infeasible_reason.render() if result.infeasible_reason else None,
+            "reason": result.reason.as_json() if result.reason else None,
             "rounding_rule": result.rounding_rule.render(),
         })  # fmt: skip
