@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='metric',
             name='allows_negative',
-            field=models.BooleanField(default=False, verbose_name='allows negative values'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='allows negative values'),
         ),
     ]
