@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ServiceError
 from kpi import services
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
-from tenants.access import principal_for_user
 from tenants.admin import TenantDataAdmin, visible_workspace_ids
 from tenants.context import workspace_context
-from tenants.models import Membership, Workspace
+from tenants.models import Membership
 from tenants.roles import Perm
 
 
@@ -43,13 +42,8 @@ class MetricAdmin(TenantDataAdmin):
 
 
 def _writable_workspace_ids(request: HttpRequest) -> list[Any]:
-    """Workspaces where this person may enter actuals (KPI write), among those they can see."""
-    ids = []
-    for workspace in Workspace.objects.filter(id__in=visible_workspace_ids(request)):
-        principal = principal_for_user(user=request.user, workspace=workspace)
-        if request.user.is_superuser or (principal and principal.has(Perm.KPI_WRITE)):
-            ids.append(workspace.id)
-    return ids
+    """Workspaces where this person may enter actuals (KPI write): the admin's one role check."""
+    return visible_workspace_ids(request, Perm.KPI_WRITE)
 
 
 class ActualEntryForm(forms.ModelForm):
@@ -80,6 +74,11 @@ class ActualEntryForm(forms.ModelForm):
         metric, owner = data.get("metric"), data.get("owner")
         if metric and owner and owner.workspace_id != metric.workspace_id:
             self.add_error("owner", _("The owner must be a member of the metric's workspace."))
+        if metric and data.get("value") is not None:
+            try:
+                services.actual_value_check(metric=metric, value=data["value"])
+            except ServiceError as exc:
+                self.add_error("value", exc.message)
         return data
 
 

@@ -188,6 +188,10 @@ REVERSE = {
     "kpi.reverse.solve_division_by_zero": _(
         "%(zeros)s is 0, so no %(unknown)s reaches revenue %(revenue)s (division by zero, no solution)."
     ),
+    "kpi.reverse.solve_rate_infeasible": _(
+        "%(rate)s would have to be %(value)s to reach revenue %(revenue)s, above 100%%: no conversion rate can "
+        "do that, so the plan is infeasible with these values."
+    ),
     "kpi.reverse.slot.revenue": pgettext_lazy("value to solve for", "revenue"),
     "kpi.reverse.slot.top_volume": pgettext_lazy("value to solve for", "top-of-funnel volume"),
     "kpi.reverse.slot.avg_deal_size": pgettext_lazy("value to solve for", "average deal size"),
@@ -220,6 +224,9 @@ SENSITIVITY = {
     "kpi.sensitivity.duplicate_driver": _("Driver '%(key)s' appears more than once."),
     "kpi.sensitivity.unknown_driver_kind": _("Driver '%(key)s' has kind '%(kind)s'; use volume, rate or amount."),
     "kpi.sensitivity.actual_missing": _("No actual for %(driver)s; the projection assumes it is at plan."),
+    "kpi.sensitivity.actual_negative": _(
+        "The actual of %(driver)s to date is negative (%(actual)s); it is counted as 0. Check the entries."
+    ),
     "kpi.sensitivity.plan_zero": _("The plan for %(driver)s is 0, so its attainment is undefined."),
     "kpi.sensitivity.summary.no_actuals": _("No actuals have been entered yet, so no bottleneck can be identified."),
     "kpi.sensitivity.summary.on_plan": _(
@@ -339,7 +346,10 @@ UNITS = {
 
 SERVICES = {
     "kpi.metric.key_taken": pgettext_lazy("metric key", "This key is already used."),
-    "kpi.plan.archived_not_activated": _("An archived plan version cannot be activated again."),
+    "kpi.plan.check_failed": _(
+        "This plan version does not pass its check (%(codes)s). Fix the findings, or activate it with "
+        "confirmation."
+    ),
     "kpi.plan.archived": _("This plan version is archived; re-plan to change it."),
     "kpi.tree.kgi_has_parent": _("The KGI is the root and has no parent."),
     "kpi.tree.second_kgi": _("A plan has exactly one KGI."),
@@ -352,6 +362,7 @@ SERVICES = {
     "kpi.node.key_taken": pgettext_lazy("KPI tree node key", "This key is already used in the plan."),
     "kpi.node.in_use": _("Other KPIs' formulas use this key: %(keys)s"),
     "kpi.target.no_annual_target": _("Set the node's annual target first."),
+    "kpi.actual.negative": _("%(metric)s does not take negative values (got %(value)s)."),
 }
 
 BOOK = {

@@ -22,6 +22,9 @@ class Metric(WorkspaceScopedModel):
     unit = models.CharField(_("unit"), max_length=16, choices=UNIT_CHOICES, default="count")
     definition = models.TextField(_("definition"), blank=True)
     from_catalogue = models.BooleanField(_("from the catalogue"), default=False)
+    # Counts and amounts are never negative (a refund is its own metric); a metric that is a net change says so.
+    # db_default too: rows written by a version that does not know the column yet (a rolling deploy) get False.
+    allows_negative = models.BooleanField(_("allows negative values"), default=False, db_default=False)
 
     class Meta(WorkspaceScopedModel.Meta):
         verbose_name = _("base metric")

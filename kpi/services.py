@@ -11,12 +11,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from core.changes import fields_apply
-from core.errors import ServiceError
+from core.errors import ConflictError, ServiceError
 from kpi.catalog import BASE_METRICS
 from kpi.formulas import FormulaError, dependency_order, parse_formula, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.planning.calendar import PlanningError, periods_in
 from kpi.planning.cascade import cascade_fiscal_year, weekly_targets
+from kpi.selectors import plan_check_run
 from kpi.units import value_is_ratio
 from tenants.context import require_workspace_id
 from tenants.db import uuid7
@@ -65,14 +66,15 @@ def metric_catalogue_install() -> int:
 
 @transaction.atomic
 def metric_create(*, actor: Actor, key: str, name_ja: str, name_en: str = "", unit: str = "count",
-                  definition: str = "") -> Metric:  # fmt: skip
+                  definition: str = "", allows_negative: bool = False) -> Metric:  # fmt: skip
     if Metric.objects.filter(key=key).exists():
         raise ServiceError("kpi.metric.key_taken", params={"key": key}, field="key")
     metric = Metric.objects.create(
-        key=key, name_ja=name_ja, name_en=name_en, unit=unit, definition=definition
-    )
+        key=key, name_ja=name_ja, name_en=name_en, unit=unit, definition=definition,
+        allows_negative=allows_negative,
+    )  # fmt: skip
     audit_event_record(actor=actor, action="metric.created", target_type="metric", target_id=metric.id,
-                       changes={"key": key})  # fmt: skip
+                       changes={"key": key, "allows_negative": allows_negative})  # fmt: skip
     return metric
 
 
@@ -92,16 +94,32 @@ def plan_create(*, actor: Actor, fiscal_year: int, name: str) -> KpiPlan:
 
 
 @transaction.atomic
-def plan_activate(*, actor: Actor, plan: KpiPlan) -> KpiPlan:
+def plan_activate(*, actor: Actor, plan: KpiPlan, confirm: bool = False) -> KpiPlan:
+    """Make the version the fiscal year's active plan; the running one (if any) is archived.
+
+    A draft or an archived version may be activated (going back to an earlier version is a re-activation).
+    A version whose plan check has errors is activated only with ``confirm``: otherwise
+    ``kpi.plan.check_failed`` (409) names the failing checks and nothing changes.
+    """
+    # Serialise activations of the workspace, so two never leave a fiscal year with no or two active plans.
+    Workspace.objects.select_for_update().filter(id=require_workspace_id()).first()
     plan = KpiPlan.objects.select_for_update().get(id=plan.id)
-    if plan.status == KpiPlan.Status.ARCHIVED:
-        raise ServiceError("kpi.plan.archived_not_activated")
-    KpiPlan.objects.filter(fiscal_year=plan.fiscal_year, status=KpiPlan.Status.ACTIVE).exclude(
-        id=plan.id
-    ).update(status=KpiPlan.Status.ARCHIVED)
+    failing = sorted({f.code for f in plan_check_run(plan=plan).errors})
+    if failing and not confirm:
+        raise ConflictError("kpi.plan.check_failed", params={"codes": failing, "count": len(failing)})
+    previous = list(
+        KpiPlan.objects.select_for_update()
+        .filter(fiscal_year=plan.fiscal_year, status=KpiPlan.Status.ACTIVE)
+        .exclude(id=plan.id)
+        .values_list("id", flat=True)
+    )
+    KpiPlan.objects.filter(id__in=previous).update(status=KpiPlan.Status.ARCHIVED)
+    from_status = plan.status
     plan.status = KpiPlan.Status.ACTIVE
     plan.save(update_fields=["status", "updated_at"])
-    audit_event_record(actor=actor, action="kpi_plan.activated", target_type="kpi_plan", target_id=plan.id)
+    audit_event_record(actor=actor, action="kpi_plan.activated", target_type="kpi_plan", target_id=plan.id,
+                       changes={"from_status": from_status, "archived": [str(i) for i in previous],
+                                "check_failed": failing, "confirmed": bool(failing)})  # fmt: skip
     return plan
 
 
@@ -309,6 +327,14 @@ def target_cascade(
 # --- Actuals ---------------------------------------------------------------------------------
 
 
+def actual_value_check(*, metric: Metric, value: Decimal) -> None:
+    """Counts and amounts are never negative unless the metric says so (``Metric.allows_negative``)."""
+    if value < 0 and not metric.allows_negative:
+        raise ServiceError(
+            "kpi.actual.negative", params={"metric": metric.key, "value": value}, field="value"
+        )
+
+
 @transaction.atomic
 def actual_record(
     *,
@@ -322,8 +348,20 @@ def actual_record(
 
     Not audited: actuals arrive by the thousand from syncs; ``source`` and ``updated_at`` say where from.
     """
+    actual_value_check(metric=metric, value=value)
     _owner_check(owner)
     actual, created = MetricActual.objects.select_for_update().update_or_create(
         metric=metric, date=date, owner=owner, defaults={"value": value, "source": source}
     )
     return actual, created
+
+
+@transaction.atomic
+def actual_delete(*, actor: Actor, actual: MetricActual) -> None:
+    """Remove one day's value (a mistaken entry); the audit event keeps what it was."""
+    actual = MetricActual.objects.select_for_update().select_related("metric").get(id=actual.id)
+    audit_event_record(actor=actor, action="kpi_actual.deleted", target_type="metric_actual", target_id=actual.id,
+                       changes={"metric": actual.metric.key, "date": actual.date.isoformat(),
+                                "owner": str(actual.owner_id) if actual.owner_id else None,
+                                "value": format(actual.value.normalize(), "f"), "source": actual.source})  # fmt: skip
+    actual.delete()

@@ -7,6 +7,7 @@ from typing import Any
 import uuid6
 from django.db import models
 from django.db.migrations.operations.base import Operation
+from django.utils.translation import gettext_lazy as _
 
 from tenants.context import (
     READABLE_WORKSPACES_SETTING,
@@ -24,8 +25,8 @@ def uuid7() -> Any:
 
 class BaseModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True

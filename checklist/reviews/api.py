@@ -176,6 +176,13 @@ class AgendaOutputSerializer(serializers.Serializer):
     meeting = serializers.UUIDField()
     generated_at = serializers.DateTimeField(allow_null=True)
     as_of = serializers.DateField(allow_null=True)
+    period_start = serializers.DateField(allow_null=True, help_text="The first day of the periods judged")
+    period_end = serializers.DateField(allow_null=True, help_text="The last day of the periods judged")
+    periods = serializers.ListField(
+        child=serializers.DictField(), allow_null=True,
+        help_text="The periods the KPIs are judged over: kind (week, month, quarter), start, end, as_of (read up "
+        "to); weekly: the week and month to date; monthly: the month just ended; quarterly: the quarter just ended",
+    )  # fmt: skip
     next_meeting_date = serializers.DateField(allow_null=True)
     plan_id = serializers.UUIDField(allow_null=True)
     items = serializers.ListField(
@@ -341,6 +348,9 @@ def _agenda_payload(meeting: ReviewMeeting) -> dict[str, Any]:
         "meeting": meeting.id,
         "generated_at": meeting.agenda_generated_at,
         "as_of": agenda.get("as_of"),
+        "period_start": agenda.get("period_start"),
+        "period_end": agenda.get("period_end"),
+        "periods": agenda.get("periods"),
         "next_meeting_date": agenda.get("next_meeting_date"),
         "plan_id": agenda.get("plan_id"),
         "items": items,

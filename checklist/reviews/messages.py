@@ -54,6 +54,11 @@ MESSAGES = {
     # --- The agenda (checklist.reviews.selectors) ---
     "checklist.reviews.agenda.no_plan": _("There is no KPI plan yet."),
     "checklist.reviews.agenda.nothing_behind": _("No KPI is behind pace or at risk."),
+    "checklist.reviews.agenda.nothing_behind_in": _("No KPI is behind pace or at risk (%(periods)s)."),
+    "checklist.reviews.agenda.no_plan_for_period": _("No KPI plan covers %(period)s, so it is not judged."),
+    "checklist.reviews.agenda.kpi_in_period": pgettext_lazy(
+        "agenda item: a KPI in the reviewed period", "[%(period)s] %(status)s"
+    ),
     "checklist.reviews.agenda.bottleneck": _("Bottleneck: %(summary)s"),
     "checklist.reviews.agenda.action_overdue": _("Overdue action: %(title)s (due %(due)s)"),
     "checklist.reviews.agenda.action_overdue_owned": _(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checklist.reviews.models import ReviewCadence
-from kpi.planning.calendar import is_working_day
+from kpi.planning.calendar import Period, is_working_day, period_containing
 
 Kind = ReviewCadence.Kind
 HolidayRule = ReviewCadence.HolidayRule
@@ -119,3 +119,35 @@ def schedule_occurrences(
         held.add(day)
         found.append(Occurrence(nominal=nominal, date=day))
     return found
+
+
+# --- The period a meeting reviews ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewedPeriod:
+    """A period an agenda judges, read up to ``as_of`` (its end, once the period is over)."""
+
+    period: Period
+    as_of: dt.date
+
+
+def reviewed_periods(
+    kind: str, *, meeting_day: dt.date, today: dt.date, fiscal_year_start_month: int = 4
+) -> list[ReviewedPeriod]:
+    """The periods a meeting of ``kind`` held on ``meeting_day`` reviews (domain.md's review cycle).
+
+    Weekly: the week and the month containing the meeting day, to date (to today while the meeting is ahead).
+    Monthly: the latest complete calendar month before the meeting day (on 2 May, April).
+    Quarterly: the latest complete fiscal quarter before the meeting day (fiscal years start in
+    ``fiscal_year_start_month``; on 2 April with an April start, January to March).
+    A period not over yet (an agenda taken early) is read to today, and from its first day at the earliest.
+    """
+    start_month = fiscal_year_start_month
+    if kind == Kind.WEEKLY:
+        day = min(meeting_day, today)
+        return [ReviewedPeriod(period_containing(day, unit, start_month), day) for unit in ("week", "month")]
+    unit = "month" if kind == Kind.MONTHLY else "quarter"
+    current = period_containing(meeting_day, unit, start_month)
+    period = period_containing(current.start - dt.timedelta(days=1), unit, start_month)
+    return [ReviewedPeriod(period, max(period.start, min(period.end, today)))]

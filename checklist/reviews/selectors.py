@@ -12,12 +12,14 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from checklist.checklists import kpi_texts
-from checklist.checklists.messages import CLAUSES
+from checklist.checklists.messages import CLAUSES, LIST
 from checklist.checklists.params import Amount, Month, Named, joined, message_load, message_store
 from checklist.reviews.models import ActionPlan, CalendarFeedToken, ReviewCadence, ReviewMeeting
+from checklist.reviews.schedule import ReviewedPeriod, reviewed_periods
 from checklist.reviews.tokens import FEED_TOKEN_LENGTH, FEED_WORKSPACE_CHARS, feed_token_hash
 from core.messages import Message, active_language, message_render
 from kpi.models import KpiNode, KpiTarget
+from kpi.planning.calendar import fiscal_year_range
 from kpi.selectors import kpi_statuses, plan_sensitivity
 from kpi.units import value_format
 from tenants.clock import workspace_zone
@@ -88,12 +90,17 @@ def _action_item(kind: str, plan: ActionPlan) -> dict[str, Any]:
     }
 
 
-def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def _kpi_items(plan: Any, reviewed: ReviewedPeriod) -> list[dict[str, Any]]:
+    """The KPIs behind or at risk in the reviewed period, read up to its ``as_of``."""
     items = []
-    for status in kpi_statuses(plan=plan, as_of=as_of):
+    kind = str(reviewed.period.kind)
+    for status in kpi_statuses(plan=plan, as_of=reviewed.as_of, period_kind=kind):
         if status.status not in AGENDA_STATUSES:
             continue
         node = status.node
+        sentence = _agenda(
+            "kpi_in_period", period=reviewed.period.label, status=kpi_texts.status_message(status)
+        )
         items.append({
             "kind": f"kpi_{status.status}",
             "node_id": str(node.id),
@@ -105,22 +112,31 @@ def _kpi_items(plan: Any, as_of: dt.date) -> tuple[list[dict[str, Any]], dict[st
             "expected": value_format(status.expected, node.unit),
             "target": value_format(status.target, node.unit),
             "unit": node.unit,
+            "period_kind": kind,
             "period_start": status.period_start.isoformat(),
             "period_end": status.period_end.isoformat(),
-            "message": message_store(kpi_texts.status_message(status)),
+            "message": message_store(sentence),
         })  # fmt: skip
     # Behind first, then at risk, each in the tree's order.
     items.sort(key=lambda item: 0 if item["status"] == "behind" else 1)
-    bottleneck = None
+    return items
+
+
+def _bottleneck_item(plan: Any, as_of: dt.date) -> dict[str, Any] | None:
     result = plan_sensitivity(plan=plan, as_of=as_of)
-    if result is not None and kpi_texts.bottleneck_known(result):
-        driver = result.bottleneck
-        bottleneck = {
-            "kind": "bottleneck",
-            "driver_key": driver.key if driver else None,
-            "message": message_store(_agenda("bottleneck", summary=kpi_texts.bottleneck_message(result))),
-        }
-    return items, bottleneck
+    if result is None or not kpi_texts.bottleneck_known(result):
+        return None
+    driver = result.bottleneck
+    return {
+        "kind": "bottleneck",
+        "driver_key": driver.key if driver else None,
+        "message": message_store(_agenda("bottleneck", summary=kpi_texts.bottleneck_message(result))),
+    }
+
+
+def _plan_covers(plan: Any, period: Any, start_month: int) -> bool:
+    fy_start, fy_end = fiscal_year_range(plan.fiscal_year, start_month)
+    return fy_start <= period.start and period.end <= fy_end
 
 
 def _next_month_items(plan: Any, after: dt.date) -> list[dict[str, Any]]:
@@ -154,15 +170,19 @@ def _revision_item(plan: Any) -> dict[str, Any]:
     }
 
 
-def _note(name: str) -> dict[str, Any]:
-    return {"kind": "note", "message": message_store(_agenda(name))}
+def _note(name: str, **params: Any) -> dict[str, Any]:
+    return {"kind": "note", "message": message_store(_agenda(name, **params))}
 
 
 def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, Any]:
     """The agenda of a meeting, as plain data (stored as the meeting's snapshot).
 
-    KPI progress is read as of the meeting's date, or today when the meeting is still ahead. Open action
-    plans "due before the next meeting" are those due from that date up to the cadence's next meeting.
+    KPI progress is judged over the periods the meeting's kind reviews (``schedule.reviewed_periods``:
+    weekly the week and month to date, monthly the month just ended, quarterly the fiscal quarter just
+    ended), each against the plan of its fiscal year; the agenda names them (``periods``, ``period_start``,
+    ``period_end``). Action plans are read as of the meeting's date, or today when the meeting is still
+    ahead: open ones "due before the next meeting" are those due from that date up to the cadence's next
+    meeting.
     """
     from kpi.selectors import plan_current
 
@@ -178,14 +198,30 @@ def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, 
         else meeting_day + _PERIOD_FOR_KIND[Kind(cadence.kind)]
     )
     plan = plan_current(workspace=workspace, as_of=as_of)
+    start_month = workspace.fiscal_year_start_month
+    periods = reviewed_periods(
+        cadence.kind, meeting_day=meeting_day, today=today, fiscal_year_start_month=start_month
+    )
     items: list[dict[str, Any]] = []
     if plan is None:
         items.append(_note("no_plan"))
     else:
-        kpi_items, bottleneck = _kpi_items(plan, as_of)
-        if not kpi_items:
-            items.append(_note("nothing_behind"))
+        kpi_items: list[dict[str, Any]] = []
+        judged, judged_labels = None, []
+        for reviewed in periods:
+            judged = plan if _plan_covers(plan, reviewed.period, start_month) else (
+                plan_current(workspace=workspace, as_of=reviewed.as_of)
+            )  # fmt: skip
+            if judged is None or not _plan_covers(judged, reviewed.period, start_month):
+                items.append(_note("no_plan_for_period", period=reviewed.period.label))
+                judged = None
+                continue
+            judged_labels.append(reviewed.period.label)
+            kpi_items.extend(_kpi_items(judged, reviewed))
+        if judged_labels and not kpi_items:
+            items.append(_note("nothing_behind_in", periods=joined(judged_labels, LIST)))
         items.extend(kpi_items)
+        bottleneck = _bottleneck_item(judged, periods[-1].as_of) if judged is not None else None
         if bottleneck:
             items.append(bottleneck)
     open_plans = action_plan_list(today=as_of).filter(status__in=ActionPlan.OPEN_STATUSES)
@@ -199,6 +235,17 @@ def review_agenda_build(*, meeting: ReviewMeeting, today: dt.date) -> dict[str, 
         items.append(_revision_item(plan))
     return {
         "as_of": as_of.isoformat(),
+        "period_start": min(r.period.start for r in periods).isoformat(),
+        "period_end": max(r.period.end for r in periods).isoformat(),
+        "periods": [
+            {
+                "kind": str(r.period.kind),
+                "start": r.period.start.isoformat(),
+                "end": r.period.end.isoformat(),
+                "as_of": r.as_of.isoformat(),
+            }
+            for r in periods
+        ],
         "next_meeting_date": horizon.isoformat(),
         "plan_id": str(plan.id) if plan else None,
         "plan_name": plan.name if plan else None,

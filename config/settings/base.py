@@ -211,6 +211,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"principal": os.environ.get("API_THROTTLE_RATE", "1200/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The secret calendar feed (/calendar/<token>.ics), fetched by calendar apps: per token and per address.
+CALENDAR_FEED_TOKEN_RATE = os.environ.get("CALENDAR_FEED_TOKEN_RATE", "30/min")
+CALENDAR_FEED_ADDRESS_RATE = os.environ.get("CALENDAR_FEED_ADDRESS_RATE", "120/min")
 # Unique constraints a concurrent request can win after our service checked the value was free: an
 # IntegrityError on one of these answers 409 conflict (retry); any other is a bug and answers 500.
 API_CONFLICT_CONSTRAINTS = frozenset(

@@ -27,7 +27,8 @@ AMOUNT = {"max_digits": 20, "decimal_places": 4}
 class MetricOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Metric
-        fields = ("id", "key", "name_ja", "name_en", "unit", "definition", "from_catalogue")
+        fields = ("id", "key", "name_ja", "name_en", "unit", "definition", "from_catalogue",
+                  "allows_negative")  # fmt: skip
         read_only_fields = fields
 
 
@@ -37,6 +38,7 @@ class MetricInputSerializer(StrictInputSerializer):
     name_en = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     unit = serializers.ChoiceField(choices=UNIT_CHOICES, default="count")
     definition = serializers.CharField(required=False, allow_blank=True, default="")
+    allows_negative = serializers.BooleanField(required=False, default=False)
 
 
 class PlanOutputSerializer(serializers.ModelSerializer):
@@ -49,6 +51,10 @@ class PlanOutputSerializer(serializers.ModelSerializer):
 class PlanInputSerializer(StrictInputSerializer):
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
     name = serializers.CharField(max_length=200)
+
+
+class ActivateInputSerializer(StrictInputSerializer):
+    confirm = serializers.BooleanField(required=False, default=False)
 
 
 class ReplanInputSerializer(StrictInputSerializer):

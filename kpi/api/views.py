@@ -71,7 +71,8 @@ class MetricViewSet(
     replan=extend_schema(
         summary="Re-plan: a new draft version; the old one stays readable", request=s.ReplanInputSerializer
     ),
-    activate=extend_schema(summary="Make this version the fiscal year's active plan", request=None),
+    activate=extend_schema(summary="Make this version (a draft or an archived one) the fiscal year's active plan; "
+                                   "a plan failing its check needs confirm", request=s.ActivateInputSerializer),
     check=extend_schema(summary="Check the plan: SMART per KPI, counts, leading/lagging, owners, KGI"),
     tree=extend_schema(summary="The KGI -> KSF -> KPI tree"),
     values=extend_schema(
@@ -128,7 +129,8 @@ class PlanViewSet(
 
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        plan = services.plan_activate(actor=self.actor, plan=self.get_object())
+        data = validated(s.ActivateInputSerializer, self, request.data)
+        plan = services.plan_activate(actor=self.actor, plan=self.get_object(), **data)
         return Response(s.PlanOutputSerializer(plan).data)
 
     @action(detail=True, methods=["get"])
@@ -387,6 +389,11 @@ class ActualViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
+    @extend_schema(summary="Delete a day's value (a mistaken entry; audited)")
+    def destroy(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        services.actual_delete(actor=self.actor, actual=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class _ToolView(WorkspaceScopedViewMixin, GenericAPIView):
     """Calculators: POST because they take a body, but they change nothing, so reading KPIs is enough."""
@@ -451,7 +458,11 @@ class SolveView(_ToolView):
             raise ServiceError(exc.message.code, params=exc.message.params) from exc
         return Response({
             "status": result.status, "unknown": result.unknown, "value_exact": result.value_exact,
+            "unknown_slot": result.unknown_slot, "rate_index": result.rate_index,
+            "unknown_name": result.unknown_name.display(),
             "value_rounded": result.value_rounded, "wins_exact": result.wins_exact,
             "undefined_reason": result.undefined_reason.render() if result.undefined_reason else None,
+            "infeasible_reason": result.infeasible_reason.render() if result.infeasible_reason else None,
+            "reason": result.reason.as_json() if result.reason else None,
             "rounding_rule": result.rounding_rule.render(),
         })  # fmt: skip

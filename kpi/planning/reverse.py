@@ -375,7 +375,7 @@ class SolveResult:
 
     unknown: Unknown
     rate_index: int | None
-    status: Literal["solved", "undefined"]
+    status: Literal["solved", "undefined", "infeasible"]
     value_exact: Decimal | None
     value_rounded: Decimal | None
     revenue: Decimal | None
@@ -385,10 +385,24 @@ class SolveResult:
     counts_exact: tuple[Decimal, ...] | None
     undefined_reason: Message | None
     rounding_rule: Message
+    unknown_slot: str = ""
+    """Which input was solved: ``revenue``, ``top_volume``, ``avg_deal_size`` or ``rates[<index>]``."""
+    infeasible_reason: Message | None = None
+    """Why the solution cannot be a plan: a conversion rate above 100%% (the value is still given)."""
 
     @property
     def solved(self) -> bool:
         return self.status == "solved"
+
+    @property
+    def unknown_name(self) -> Term:
+        """The solved input as a message parameter ("rate 2 (rates[1])", "average deal size")."""
+        return _slot_name(self.unknown_slot or self.unknown)
+
+    @property
+    def reason(self) -> Message | None:
+        """Why the answer is not a plan (undefined or infeasible), or None when it is solved."""
+        return self.undefined_reason or self.infeasible_reason
 
     @property
     def wins_exact(self) -> Decimal | None:
@@ -414,7 +428,9 @@ def solve_missing(
     Exactly one value must be None, otherwise ``ReverseCalculationError`` (``no_unknown`` or
     ``too_many_unknowns``).  When the other factors multiply to zero the result is ``undefined`` with a
     reason (``division_by_zero`` if no value works, ``indeterminate`` if every value works because the
-    revenue is 0 too) -- never an exception and never a made-up 0.
+    revenue is 0 too) -- never an exception and never a made-up 0.  A solved rate above 100% is no
+    conversion rate a funnel can have: the result is ``infeasible``, with the value and a reason naming the
+    rate (``solve_rate_infeasible``).
     """
     slots: list[tuple[str, Decimal | int | None]] = [("revenue", revenue), ("top_volume", top_volume)]
     slots += [(f"rates[{index}]", rate) for index, rate in enumerate(rates)]
@@ -478,10 +494,17 @@ def solve_missing(
                 chain.append(chain[-1] * filled[f"rates[{index}]"] / HUNDRED)
             counts = tuple(chain)
 
+    status: Literal["solved", "undefined", "infeasible"] = "solved" if exact is not None else "undefined"
+    infeasible: Message | None = None
+    if unknown == "rate" and exact is not None and _denoise(exact) > HUNDRED:
+        status = "infeasible"
+        infeasible = Message("kpi.reverse.solve_rate_infeasible", {
+            "rate": _slot_name(unknown_slot), "value": Quantity(rounded, "percent"),
+            "revenue": Quantity(known["revenue"], "jpy")})  # fmt: skip
     return SolveResult(
         unknown=unknown,
         rate_index=rate_index,
-        status="solved" if exact is not None else "undefined",
+        status=status,
         value_exact=exact,
         value_rounded=rounded,
         revenue=filled.get("revenue"),
@@ -491,6 +514,8 @@ def solve_missing(
         counts_exact=counts,
         undefined_reason=reason,
         rounding_rule=rule,
+        unknown_slot=unknown_slot,
+        infeasible_reason=infeasible,
     )
 
 

@@ -162,6 +162,8 @@ class _Prepared:
     plan_to_date: Decimal
     actual: Decimal | None
     projected: Decimal
+    negative_actual: Decimal | None = None
+    """The actual as given when it was below 0 (counted as 0)."""
 
     @property
     def name(self) -> ContentName:
@@ -191,8 +193,8 @@ def sensitivity_analyse(
     ``kgi_name`` names the KGI in the summary (a :class:`~kpi.params.ContentName`; "revenue" by default).
 
     Raises ``ReverseCalculationError`` only for malformed input (no drivers, duplicate keys, an unknown
-    kind, negative or float values, an ``elapsed_fraction`` outside (0, 1]); missing actuals and zero
-    plans are reported in the result.
+    kind, negative plans or float values, an ``elapsed_fraction`` outside (0, 1]); missing actuals, negative
+    actuals (counted as 0) and zero plans are reported in the result.
     """
     improvement = to_decimal(improvement_pct, field="improvement_pct")
     fraction = _validate_fraction(elapsed_fraction)
@@ -211,10 +213,13 @@ def sensitivity_analyse(
             note: Message | None = None
             attainment: Decimal | None = None
             uplift: Decimal | None = None
+            if item.negative_actual is not None:
+                note = Message("kpi.sensitivity.actual_negative", {
+                    "driver": item.name, "actual": Quantity(item.negative_actual, _UNIT_BY_KIND[item.kind])})  # fmt: skip
             if item.actual is None:
                 note = Message("kpi.sensitivity.actual_missing", {"driver": item.name})
             elif item.plan_to_date == 0:
-                note = Message("kpi.sensitivity.plan_zero", {"driver": item.name})
+                note = note or Message("kpi.sensitivity.plan_zero", {"driver": item.name})
                 uplift = max(Decimal(0), others * _factor(item.kind, item.plan) - projected_kgi)
             else:
                 attainment = item.actual / item.plan_to_date * HUNDRED
@@ -295,8 +300,14 @@ def _prepare(drivers: Sequence[Driver], fraction: Decimal | None) -> list[_Prepa
                 raise _refuse("unknown_driver_kind", key=driver.key, kind=driver.kind)
             plan = to_decimal(driver.plan, field=f"{driver.key}.plan")
             actual = (
-                None if driver.actual is None else to_decimal(driver.actual, field=f"{driver.key}.actual")
+                None
+                if driver.actual is None
+                else to_decimal(driver.actual, field=f"{driver.key}.actual", allow_negative=True)
             )
+            # Stored totals can be below 0 (a correction booked as a negative day): counted as 0, and said so.
+            negative = actual if actual is not None and actual < 0 else None
+            if negative is not None:
+                actual = Decimal(0)
             scaled = fraction is not None and driver.kind == "volume"
             plan_to_date = plan * fraction if scaled and fraction is not None else plan
             if actual is None:
@@ -316,6 +327,7 @@ def _prepare(drivers: Sequence[Driver], fraction: Decimal | None) -> list[_Prepa
                     plan_to_date=plan_to_date,
                     actual=actual,
                     projected=projected,
+                    negative_actual=negative,
                 )
             )
     return prepared

@@ -7,6 +7,8 @@ served 1,300 in 19 s on 6 connections). Fixed windows: at most the limit in any 
 
 from __future__ import annotations
 
+import math
+import time
 from functools import cache as memoize
 from typing import Any
 
@@ -65,3 +67,25 @@ class PrincipalRateThrottle(SimpleRateThrottle):
 
     def wait(self) -> float:
         return self.remaining_seconds
+
+
+_DURATIONS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class WindowRateLimit:
+    """A fixed-window limit outside DRF (the calendar feed): ``rate`` like ``"30/min"``, counted atomically
+    with :func:`window_count`. :meth:`hit` counts one use of ``key`` and answers the seconds to wait when
+    that use is over the limit, else None."""
+
+    timer = staticmethod(time.time)
+
+    def __init__(self, rate: str) -> None:
+        number, period = rate.split("/")
+        self.num_requests, self.duration = int(number), _DURATIONS[period[0]]
+
+    def hit(self, key: str) -> int | None:
+        now = self.timer()
+        window = int(now // self.duration)
+        if window_count(f"{key}:{window}", ttl=self.duration + 1) <= self.num_requests:
+            return None
+        return max(1, math.ceil(self.duration - now % self.duration))

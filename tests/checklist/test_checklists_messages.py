@@ -81,7 +81,7 @@ def test_kpi_rule_evidence(world: World) -> None:
     a2, a2_actor = world.a2, Actor.system("test")
     with workspace_context(a2.id):
         plan = kpi_services.plan_create(actor=a2_actor, fiscal_year=dt.date.today().year, name="A2 計画")
-        kpi_services.plan_activate(actor=a2_actor, plan=plan)
+        kpi_services.plan_activate(actor=a2_actor, plan=plan, confirm=True)
     found["an empty plan"] = _evaluate(a2)
     with workspace_context(a2.id):
         kgi = kpi_services.node_create(actor=a2_actor, plan=plan, kind="kgi", key="revenue", name_ja="売上",

@@ -112,3 +112,66 @@ def test_admin_pages_show_only_the_consultants_workspaces(world: Any, page: str)
     body = response.content.decode()
     assert str(world.a.extra["review_cadence"].title) in body or world.a.extra["action_plan"].title in body
     assert CANARY_B not in body
+
+
+def _meeting_on(kind: str, day: dt.date, **rule: Any) -> ReviewMeeting:
+    actor = Actor.system("test")
+    cadence = services.review_cadence_create(
+        actor=actor, kind=kind, title=kind, local_time=dt.time(10), start_date=day, generate_count=1,
+        now=dt.datetime.combine(day, dt.time(9), TOKYO), **rule,
+    )  # fmt: skip
+    meeting = ReviewMeeting.objects.get(cadence=cadence)
+    assert meeting.starts_at.astimezone(TOKYO).date() == day
+    # Generated a month later, so every period it reviews is over.
+    return services.review_meeting_agenda_generate(
+        actor=actor, meeting=meeting, now=dt.datetime.combine(day + dt.timedelta(days=30), dt.time(9), TOKYO)
+    )
+
+
+def _behind(meeting: ReviewMeeting) -> list[tuple[str, str]]:
+    return [(i["kpi_key"], i["period_kind"]) for i in meeting.agenda["items"] if i["kind"] == "kpi_behind"]
+
+
+def test_each_meeting_kind_judges_the_period_it_reviews(demo_workspace: Workspace) -> None:
+    """Q1 of FY2026 (April to June) with 10 appointments and 2 meetings in May: appointments, meetings and the
+    meeting rate are behind for the quarter. On 2 July the monthly meeting reviews June (no
+    actuals, nothing behind) and the quarterly one the quarter (three behind); on Thursday 2 July the weekly
+    one reviews that week and July to date. It used to judge the current month (1-2 July) for all three."""
+    with workspace_context(demo_workspace.id):
+        for key, value in (("appointments", 10), ("meetings", 2), ("wins", 1), ("won_amount", 5_000_000)):
+            kpi_services.actual_record(metric=Metric.objects.get(key=key), date=dt.date(2026, 5, 15),
+                                       value=Decimal(value))  # fmt: skip
+        quarterly = _meeting_on("quarterly", dt.date(2026, 7, 2), month_of_quarter=1, day_of_month=2)
+        monthly = _meeting_on("monthly", dt.date(2026, 7, 2), day_of_month=2)
+        in_may = _meeting_on("monthly", dt.date(2026, 6, 2), day_of_month=2)
+        weekly = _meeting_on("weekly", dt.date(2026, 7, 2), weekday=3)
+    behind = {("appointments", "quarter"), ("meetings", "quarter"), ("meeting_rate", "quarter")}
+    assert set(_behind(quarterly)) == behind
+    assert quarterly.agenda["periods"] == [
+        {"kind": "quarter", "start": "2026-04-01", "end": "2026-06-30", "as_of": "2026-06-30"}
+    ]
+    assert (quarterly.agenda["period_start"], quarterly.agenda["period_end"]) == ("2026-04-01", "2026-06-30")
+    assert "FY2026 Q1" in text(next(i for i in quarterly.agenda["items"] if i["kind"] == "kpi_behind"), "en")
+    assert monthly.agenda["periods"] == [
+        {"kind": "month", "start": "2026-06-01", "end": "2026-06-30", "as_of": "2026-06-30"}
+    ]
+    assert _behind(monthly) == [] and "2026年6月" in text(monthly.agenda["items"][0], "ja")
+    # May alone: 10 appointments against about 13 is at risk, not behind.
+    assert {key for key, _kind in _behind(in_may)} == {"meetings", "meeting_rate"}
+    assert [i["kpi_key"] for i in in_may.agenda["items"] if i["kind"] == "kpi_at_risk"] == ["appointments"]
+    assert weekly.agenda["periods"] == [
+        {"kind": "week", "start": "2026-06-29", "end": "2026-07-05", "as_of": "2026-07-02"},
+        {"kind": "month", "start": "2026-07-01", "end": "2026-07-31", "as_of": "2026-07-02"},
+    ]
+
+
+def test_a_period_without_a_plan_of_its_year_is_said_so(demo_workspace: Workspace) -> None:
+    """The demo plan is FY2026: the quarterly meeting of 2 April 2026 reviews FY2025 Q4, which no plan covers."""
+    with workspace_context(demo_workspace.id):
+        meeting = _meeting_on("quarterly", dt.date(2026, 4, 2), month_of_quarter=1, day_of_month=2)
+    notes = [i for i in meeting.agenda["items"] if i["kind"] == "note"]
+    assert notes[0]["message"]["code"] == "checklist.reviews.agenda.no_plan_for_period"
+    assert meeting.agenda["periods"][0]["start"] == "2026-01-01"
+    assert not any(
+        i["kind"].startswith("kpi_") and i["kind"] != "kpi_revision" for i in meeting.agenda["items"]
+    )

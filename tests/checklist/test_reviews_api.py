@@ -390,50 +390,57 @@ def test_calendar_ics_parses_with_icalendar(world: World, client_as: Any) -> Non
 
 
 def test_agenda_lists_kpis_behind_and_action_plans(world: World, client_as: Any) -> None:
-    """World A's win rate: 3 wins of 40 meetings in May 2026 is 7.5% against a 25% target: behind."""
+    """World A's win rate: 3 wins of 40 meetings in May 2026 is 7.5% against a 25% target: behind. The
+    monthly meeting of 10 June reviews May, the month just ended."""
     actor = Actor.of(world.a.principal("manager"))
     with workspace_context(world.a.workspace.id):
         kpi_services.actual_record(metric=Metric.objects.get(key="meetings"), date=dt.date(2026, 5, 7),
                                    value=Decimal(40))  # fmt: skip
         cadence = services.review_cadence_create(
-            actor=actor, kind="monthly", title="月次レビュー", day_of_month=12, local_time=dt.time(14),
-            start_date=dt.date(2026, 5, 1), generate_count=2, now=tokyo(2026, 5, 1, 9),
+            actor=actor, kind="monthly", title="月次レビュー", day_of_month=10, local_time=dt.time(14),
+            start_date=dt.date(2026, 6, 1), generate_count=2, now=tokyo(2026, 6, 1, 9),
         )  # fmt: skip
-        may, june = ReviewMeeting.objects.filter(cadence=cadence).order_by("starts_at")
-        assert may.starts_at == tokyo(2026, 5, 12, 14) and june.starts_at == tokyo(2026, 6, 12, 14)
+        june, july = ReviewMeeting.objects.filter(cadence=cadence).order_by("starts_at")
+        assert june.starts_at == tokyo(2026, 6, 10, 14) and july.starts_at == tokyo(2026, 7, 10, 14)
         overdue = services.action_plan_create(actor=actor, kpi_node=world.a.kpi, title="過去の対策",
-                                              due_date=dt.date(2026, 5, 1))  # fmt: skip
+                                              due_date=dt.date(2026, 6, 1))  # fmt: skip
         services.action_plan_create(actor=actor, kpi_node=world.a.kpi, title="来月までの対策",
-                                    due_date=dt.date(2026, 6, 1))  # fmt: skip
+                                    due_date=dt.date(2026, 7, 1))  # fmt: skip
         services.action_plan_create(
-            actor=actor, kpi_node=world.a.kpi, title="ずっと先", due_date=dt.date(2026, 9, 1)
+            actor=actor, kpi_node=world.a.kpi, title="ずっと先", due_date=dt.date(2026, 10, 1)
         )
     client = client_as("manager")
-    empty = client.get(u(world, f"reviews/meetings/{may.id}/agenda/")).json()
-    assert empty["items"] == [] and empty["generated_at"] is None
-    response = client.post(u(world, f"reviews/meetings/{may.id}/agenda/"))
+    empty = client.get(u(world, f"reviews/meetings/{june.id}/agenda/")).json()
+    assert empty["items"] == [] and empty["generated_at"] is None and empty["period_start"] is None
+    response = client.post(u(world, f"reviews/meetings/{june.id}/agenda/"))
     assert response.status_code == 200, response.content
     agenda = response.json()
-    assert agenda["as_of"] == "2026-05-12" and agenda["next_meeting_date"] == "2026-06-12"
+    assert agenda["as_of"] == "2026-06-10" and agenda["next_meeting_date"] == "2026-07-10"
+    assert (agenda["period_start"], agenda["period_end"]) == ("2026-05-01", "2026-05-31")
+    assert agenda["periods"] == [
+        {"kind": "month", "start": "2026-05-01", "end": "2026-05-31", "as_of": "2026-05-31"}
+    ]
     kinds = [item["kind"] for item in agenda["items"]]
     behind = [item for item in agenda["items"] if item["kind"] == "kpi_behind"]
     assert [item["kpi_key"] for item in behind] == ["win_rate"]
     assert Decimal(behind[0]["actual"]) == Decimal("7.5") and Decimal(behind[0]["expected"]) == 25
+    assert behind[0]["period_kind"] == "month" and behind[0]["period_start"] == "2026-05-01"
     assert behind[0]["text"] == behind[0]["text_ja"] and "受注率" in behind[0]["text"]
+    assert "2026年5月" in behind[0]["text"]
     titles = {item["kind"]: item["title"] for item in agenda["items"] if "title" in item}
     assert titles == {"action_plan_overdue": "過去の対策", "action_plan_due": "来月までの対策"}
-    assert overdue.id  # the overdue one is on the agenda, the September one is not
+    assert overdue.id  # the overdue one is on the agenda, the October one is not
     assert kinds[-1] == "next_month_plan"
     next_month = agenda["items"][-1]
-    assert next_month["month"] == "2026-06-01" and [t["kpi_key"] for t in next_month["targets"]] == [
+    assert next_month["month"] == "2026-07-01" and [t["kpi_key"] for t in next_month["targets"]] == [
         "win_rate"
     ]
     # The snapshot is stored: reading it again gives the same items, even after the state changes.
     with workspace_context(world.a.workspace.id):
         ActionPlan.objects.filter(title="過去の対策").update(status="done")
-    stored = client.get(u(world, f"reviews/meetings/{may.id}/agenda/")).json()
-    assert stored["items"] == agenda["items"]
-    english = client.get(u(world, f"reviews/meetings/{may.id}/agenda/"), HTTP_ACCEPT_LANGUAGE="en").json()
+    stored = client.get(u(world, f"reviews/meetings/{june.id}/agenda/")).json()
+    assert stored["items"] == agenda["items"] and stored["periods"] == agenda["periods"]
+    english = client.get(u(world, f"reviews/meetings/{june.id}/agenda/"), HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["items"][0]["text"] == english["items"][0]["text_en"]
 
 

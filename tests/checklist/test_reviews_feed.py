@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import icalendar
+import pytest
 from django.test import Client
 
 from checklist.models import CalendarFeedToken, ReviewMeeting
 from checklist.reviews.tokens import feed_token_hash
+from tenants.api.throttling import WindowRateLimit
 from tenants.context import workspace_context
 from tests.conftest import CANARY_B, World
 
@@ -125,3 +128,42 @@ def test_api_keys_cannot_issue_the_feed(world: World, key_client: Any) -> None:
         f"/api/v1/workspaces/{world.a.workspace.id}/checklist/reviews/calendar-feed/"
     )
     assert response.status_code == 403
+
+
+@pytest.fixture
+def feed_limits(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.CALENDAR_FEED_TOKEN_RATE = "3/min"
+    settings.CALENDAR_FEED_ADDRESS_RATE = "5/min"
+    # A fixed clock 15 s into a minute of its own: the window cannot turn over mid-test.
+    minute = 60.0 * (28_000_000 + uuid.uuid4().int % 1_000_000)
+    monkeypatch.setattr(WindowRateLimit, "timer", staticmethod(lambda: minute + 15))
+
+
+def _address() -> str:
+    return f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+
+
+def test_the_feed_is_throttled_per_token(world: World, client_as: Any, feed_limits: None) -> None:
+    token = issue(world, client_as)
+    client = Client(REMOTE_ADDR=_address())
+    assert [client.get(feed_path(token)).status_code for _ in range(3)] == [200] * 3
+    refused = client.get(feed_path(token))
+    assert refused.status_code == 429 and refused["Retry-After"] == "45"
+    assert b"BEGIN:VCALENDAR" not in refused.content
+    # From elsewhere the same token is still over its limit; another workspace's token is not.
+    assert Client(REMOTE_ADDR=_address()).get(feed_path(token)).status_code == 429
+    other = issue(world, client_as, side="b")
+    assert Client(REMOTE_ADDR=_address()).get(feed_path(other)).status_code == 200
+
+
+def test_the_feed_is_throttled_per_address_even_for_unknown_tokens(
+    world: World, client_as: Any, feed_limits: None
+) -> None:
+    """Guessing tokens from one address: every guess counts, valid or not."""
+    client = Client(REMOTE_ADDR=_address())
+    guesses = [client.get(feed_path(uuid.uuid4().hex + "x" * 43)).status_code for _ in range(5)]
+    assert guesses == [404] * 5
+    token = issue(world, client_as)
+    refused = client.get(feed_path(token))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 45
+    assert Client(REMOTE_ADDR=_address()).get(feed_path(token)).status_code == 200

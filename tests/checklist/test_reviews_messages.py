@@ -184,7 +184,7 @@ def test_agenda_items(world: World, client_as: Any) -> None:
             services.review_meeting_agenda_generate(actor=actor, meeting=meeting).agenda
         )
         plan = kpi_services.plan_create(actor=actor, fiscal_year=2026, name="A2 計画")
-        kpi_services.plan_activate(actor=actor, plan=plan)
+        kpi_services.plan_activate(actor=actor, plan=plan, confirm=True)
         found["nothing behind, no monthly targets"] = item_texts(
             services.review_meeting_agenda_generate(actor=actor, meeting=meeting).agenda
         )
@@ -196,15 +196,16 @@ def test_agenda_items(world: World, client_as: Any) -> None:
     with workspace_context(side.workspace.id):
         kpi_services.actual_record(metric=Metric.objects.get(key="meetings"), date=dt.date(2026, 5, 7),
                                    value=Decimal(40))  # fmt: skip
+        # The monthly meeting of 10 June reviews May, the month just ended.
         cadence = services.review_cadence_create(
-            actor=manager, kind="monthly", title="月次レビュー", day_of_month=12, local_time=dt.time(14),
-            start_date=dt.date(2026, 5, 1), generate_count=2, now=tokyo(2026, 5, 1, 9),
+            actor=manager, kind="monthly", title="月次レビュー", day_of_month=10, local_time=dt.time(14),
+            start_date=dt.date(2026, 6, 1), generate_count=2, now=tokyo(2026, 6, 1, 9),
         )  # fmt: skip
         may = ReviewMeeting.objects.filter(cadence=cadence).order_by("starts_at").first()
-        services.action_plan_create(actor=manager, kpi_node=side.kpi, title="過去の対策", due_date=dt.date(2026, 5, 1),
+        services.action_plan_create(actor=manager, kpi_node=side.kpi, title="過去の対策", due_date=dt.date(2026, 6, 1),
                                     owner=side.memberships["manager"])  # fmt: skip
         services.action_plan_create(actor=manager, kpi_node=side.kpi, title="来月までの対策",
-                                    due_date=dt.date(2026, 6, 1))  # fmt: skip
+                                    due_date=dt.date(2026, 7, 1))  # fmt: skip
     client = client_as("manager")
     url = f"/api/v1/workspaces/{side.workspace.id}/checklist/reviews/meetings/{may.id}/agenda/"
     assert client.post(url).status_code == 200

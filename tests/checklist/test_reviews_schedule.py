@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checklist.reviews.schedule import Occurrence, ScheduleRule, holiday_shift, schedule_occurrences
+from checklist.reviews.schedule import (
+    Occurrence,
+    ScheduleRule,
+    holiday_shift,
+    reviewed_periods,
+    schedule_occurrences,
+)
 
 D = dt.date
 
@@ -110,3 +116,47 @@ def test_until_extends_past_count() -> None:
     rule = ScheduleRule(kind="weekly", weekday=0, start_date=D(2026, 6, 1))
     found = schedule_occurrences(rule, from_date=D(2026, 6, 1), count=1, until=D(2026, 6, 22))
     assert [o.date for o in found] == [D(2026, 6, 1), D(2026, 6, 8), D(2026, 6, 15), D(2026, 6, 22)]
+
+
+def spans(kind: str, meeting: dt.date, today: dt.date, start_month: int = 4) -> list[tuple[str, D, D, D]]:
+    periods = reviewed_periods(kind, meeting_day=meeting, today=today, fiscal_year_start_month=start_month)
+    return [(str(r.period.kind), r.period.start, r.period.end, r.as_of) for r in periods]
+
+
+def test_a_monthly_meeting_reviews_the_month_just_ended() -> None:
+    late = D(2026, 12, 1)
+    assert spans("monthly", D(2026, 5, 2), late) == [("month", D(2026, 4, 1), D(2026, 4, 30), D(2026, 4, 30))]
+    # Held on the month's last day, the month is not over yet: still the one before.
+    assert spans("monthly", D(2026, 5, 31), late) == [
+        ("month", D(2026, 4, 1), D(2026, 4, 30), D(2026, 4, 30))
+    ]
+    # Across the calendar year; and an agenda taken before the month is over reads it to today.
+    assert spans("monthly", D(2027, 1, 5), late) == [("month", D(2026, 12, 1), D(2026, 12, 31), late)]
+
+
+def test_a_quarterly_meeting_reviews_the_fiscal_quarter_just_ended() -> None:
+    late = D(2027, 1, 1)
+    assert spans("quarterly", D(2026, 7, 2), late) == [
+        ("quarter", D(2026, 4, 1), D(2026, 6, 30), D(2026, 6, 30))
+    ]
+    assert spans("quarterly", D(2026, 4, 2), late) == [
+        ("quarter", D(2026, 1, 1), D(2026, 3, 31), D(2026, 3, 31))
+    ]
+    # A fiscal year starting in May: quarters May-Jul, Aug-Oct, Nov-Jan, Feb-Apr.
+    assert spans("quarterly", D(2026, 4, 2), late, start_month=5) == [
+        ("quarter", D(2025, 11, 1), D(2026, 1, 31), D(2026, 1, 31))
+    ]
+
+
+def test_a_weekly_meeting_reviews_the_week_and_month_to_date() -> None:
+    assert spans("weekly", D(2026, 5, 13), D(2026, 6, 1)) == [
+        ("week", D(2026, 5, 11), D(2026, 5, 17), D(2026, 5, 13)),
+        ("month", D(2026, 5, 1), D(2026, 5, 31), D(2026, 5, 13)),
+    ]
+    # Generated ahead of the meeting: read to today.
+    assert spans("weekly", D(2026, 5, 13), D(2026, 5, 12))[0] == (
+        "week",
+        D(2026, 5, 11),
+        D(2026, 5, 17),
+        D(2026, 5, 12),
+    )

@@ -157,3 +157,10 @@ def test_consultant_is_not_let_into_an_unassigned_workspace_of_the_firm(world: W
 
 def test_api_key_rows_are_keyed_by_workspace(world: World) -> None:
     assert WorkspaceApiKey.objects.filter(workspace=world.b.workspace).count() == 1
+
+
+def test_the_walk_includes_deleting_an_actual() -> None:
+    """Deleting an actual is walked like every other write (B's actual must survive every actor of A)."""
+    assert "DELETE /api/v1/workspaces/{workspace_id}/kpi/actuals/{id}/" in {
+        str(op) for op in api_operations()
+    }

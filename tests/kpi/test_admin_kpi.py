@@ -49,3 +49,30 @@ def test_admin_entry_refuses_another_workspaces_metric_and_mismatched_owner(worl
         assert not MetricActual.objects.filter(date="2026-05-08").exists()
     with workspace_context(world.a.workspace.id):
         assert not MetricActual.objects.filter(date="2026-05-08").exists()
+
+
+def test_the_entry_form_offers_only_workspaces_where_the_user_may_write_kpis(world: World) -> None:
+    """Consultant A also invited to B as a plain viewer: B's metrics and members are not offered, and a
+    person who may write KPIs nowhere cannot open the form."""
+    from tenants.roles import WorkspaceRole
+    from tests.factories.tenants import MembershipFactory, UserFactory
+
+    consultant = world.a.users["consultant"]
+    MembershipFactory(workspace=world.b.workspace, user=consultant, role=WorkspaceRole.VIEWER)
+    client = Client()
+    client.force_login(consultant)
+    form = client.get("/admin/kpi/metricactual/add/")
+    assert form.status_code == 200
+    page = form.content.decode()
+    assert str(_metric(world, "a", "meetings").id) in page
+    assert str(_metric(world, "b", "meetings").id) not in page and CANARY_B not in page
+    foreign = client.post("/admin/kpi/metricactual/add/", {
+        "metric": _metric(world, "b", "meetings").id, "date": "2026-05-08", "value": "1", "owner": ""})  # fmt: skip
+    assert foreign.status_code == 200 and "errorlist" in foreign.content.decode()
+    with workspace_context(world.b.workspace.id):
+        assert not MetricActual.objects.filter(date="2026-05-08").exists()
+
+    viewer = UserFactory(is_staff=True)
+    MembershipFactory(workspace=world.a.workspace, user=viewer, role=WorkspaceRole.VIEWER)
+    client.force_login(viewer)
+    assert client.get("/admin/kpi/metricactual/add/").status_code in (302, 403)  # no form for them

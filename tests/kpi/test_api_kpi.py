@@ -39,6 +39,22 @@ def test_seed_000_solves_the_average_deal(world: World, client_as: Any) -> None:
     assert Decimal(data["value_rounded"]) == 1_388_889
 
 
+def test_solve_names_the_rate_and_refuses_a_rate_above_100_percent(world: World, client_as: Any) -> None:
+    body = {"revenue": "100000000", "top_volume": "1200", "rates": ["10", None], "avg_deal_size": "333334"}
+    data = client_as("api_key").post(u(world, "tools/solve/"), body, format="json").json()
+    assert data["status"] == "infeasible" and data["unknown"] == "rate"
+    assert (
+        data["unknown_slot"] == "rates[1]" and data["rate_index"] == 1 and "rates[1]" in data["unknown_name"]
+    )
+    assert Decimal(data["value_rounded"]) == 250
+    assert data["reason"]["code"] == "kpi.reverse.solve_rate_infeasible"
+    assert data["reason"]["params"]["rate"] == "rates[1]" and "250%" in data["infeasible_reason"]
+    assert data["undefined_reason"] is None
+    feasible = {**body, "rates": [None, "20"], "avg_deal_size": "5000000"}
+    solved = client_as("api_key").post(u(world, "tools/solve/"), feasible, format="json").json()
+    assert solved["status"] == "solved" and solved["unknown_slot"] == "rates[0]" and solved["reason"] is None
+
+
 def test_solve_with_two_unknowns_is_a_clear_400(world: World, client_as: Any) -> None:
     body = {"revenue": None, "top_volume": "1200", "rates": ["30", None], "avg_deal_size": "5000000"}
     response = client_as("viewer").post(u(world, "tools/solve/"), body, format="json")
@@ -196,10 +212,13 @@ def test_unknown_metric_in_actuals_is_a_field_error(world: World, client_as: Any
 
 def test_replan_keeps_the_old_version_readable(world: World, client_as: Any) -> None:
     client = client_as("consultant")
-    assert client.post(u(world, f"plans/{world.a.plan.id}/activate/")).status_code == 200
+    confirm = {"confirm": True}  # the world's plan fails its check (no leading KPI)
+    assert (
+        client.post(u(world, f"plans/{world.a.plan.id}/activate/"), confirm, format="json").status_code == 200
+    )
     new = client.post(u(world, f"plans/{world.a.plan.id}/replan/"), {"name": "見直し"}, format="json").json()
     assert new["version"] == 2 and new["replaces"] == str(world.a.plan.id)
-    assert client.post(u(world, f"plans/{new['id']}/activate/")).status_code == 200
+    assert client.post(u(world, f"plans/{new['id']}/activate/"), confirm, format="json").status_code == 200
     old_tree = client.get(u(world, f"plans/{world.a.plan.id}/tree/")).json()
     new_tree = client.get(u(world, f"plans/{new['id']}/tree/")).json()
     assert old_tree[0]["key"] == new_tree[0]["key"] == "revenue"

@@ -472,7 +472,7 @@ def _api_texts(world: World, client: Any, demo: KpiPlan, archived: dict[str, Any
                                                {"mode": "weights", "weights": weights}))  # fmt: skip
     texts["archived edit"] = _error(client.patch(f"{base}nodes/{archived['node']}/", {"name_ja": "x"},
                                                  format="json"))  # fmt: skip
-    texts["archived activate"] = _error(post(f"{base}plans/{archived['plan']}/activate/", {}))
+    texts["failing activate"] = _error(post(f"{base}plans/{archived['plan']}/activate/", {}))
     return texts
 
 
@@ -482,9 +482,9 @@ def _archived_plan(world: World) -> dict[str, Any]:
     with workspace_context(world.a.workspace.id):
         old = kpi_services.plan_create(actor=actor, fiscal_year=2028, name="old")
         node = kpi_services.node_create(actor=actor, plan=old, kind="kgi", key="revenue", name_ja="売上")
-        kpi_services.plan_activate(actor=actor, plan=old)
+        kpi_services.plan_activate(actor=actor, plan=old, confirm=True)
         new = kpi_services.plan_replan(actor=actor, plan=old)
-        kpi_services.plan_activate(actor=actor, plan=new)
+        kpi_services.plan_activate(actor=actor, plan=new, confirm=True)
         aa = kpi_services.node_create(actor=actor, plan=world.a.plan, kind="kpi", key="aa", name_ja="AA",
                                       parent=world.a.ksf, formula="wins")  # fmt: skip
         kpi_services.node_create(actor=actor, plan=world.a.plan, kind="kpi", key="bb", name_ja="BB",

@@ -369,3 +369,38 @@ def test_property_every_unknown_round_trips(
         assert result.value_exact is not None, name
         assert abs(result.value_exact - expected) <= expected * D("1e-25"), name
         assert result.value_rounded == expected, name
+
+
+def test_a_rate_above_100_percent_is_infeasible_and_named() -> None:
+    """72 wins are needed from 120 meetings x ... : the second rate would have to be 250%."""
+    result = solve_missing(
+        revenue=D(100_000_000), top_volume=D(1200), rates=[D(10), None], avg_deal_size=D(333_334)
+    )
+    assert result.status == "infeasible" and not result.solved
+    assert result.unknown == "rate" and result.rate_index == 1 and result.unknown_slot == "rates[1]"
+    assert result.value_rounded is not None and result.value_rounded > 100
+    reason = result.infeasible_reason
+    assert (
+        reason is not None and reason.code == "kpi.reverse.solve_rate_infeasible" and result.reason is reason
+    )
+    text = ja(reason)
+    assert "rates[1]" in text and "100%" in text and "250%" in text and "実現不可能" in text
+    assert "infeasible" in en(reason)
+
+
+def test_a_rate_of_exactly_100_percent_is_solved() -> None:
+    result = solve_missing(revenue=D(1000), top_volume=D(10), rates=[None], avg_deal_size=D(100))
+    assert result.status == "solved" and result.value_rounded == 100 and result.infeasible_reason is None
+
+
+def test_every_solution_names_what_it_solved() -> None:
+    slots = {
+        "revenue": dict(revenue=None, top_volume=D(1200), rates=[D(30), D(20)], avg_deal_size=D(5)),
+        "top_volume": dict(revenue=D(720), top_volume=None, rates=[D(30), D(20)], avg_deal_size=D(5)),
+        "rates[0]": dict(revenue=D(360), top_volume=D(1200), rates=[None, D(20)], avg_deal_size=D(5)),
+        "avg_deal_size": dict(revenue=D(720), top_volume=D(1200), rates=[D(30), D(20)], avg_deal_size=None),
+    }
+    for slot, kwargs in slots.items():
+        result = solve_missing(**kwargs)  # type: ignore[arg-type]
+        assert result.solved and result.unknown_slot == slot, slot
+        assert result.unknown_name.value == slot

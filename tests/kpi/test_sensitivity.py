@@ -201,7 +201,7 @@ def test_amount_driver_wording() -> None:
         ({"drivers": [Driver("a", "volume", D(1)), Driver("a", "rate", D(1))]}, "duplicate_driver"),
         ({"drivers": [Driver("a", "cost", D(1))]}, "unknown_driver_kind"),  # type: ignore[arg-type]
         ({"drivers": [Driver("a", "volume", 1.5)]}, "not_decimal"),  # type: ignore[arg-type]
-        ({"drivers": [Driver("a", "volume", D(1), actual=D(-1))]}, "negative_value"),
+        ({"drivers": [Driver("a", "volume", D(-1), actual=D(1))]}, "negative_value"),
         ({"drivers": [Driver("a", "volume", D(1))], "elapsed_fraction": D(0)}, "invalid_elapsed_fraction"),
         (
             {"drivers": [Driver("a", "volume", D(1))], "elapsed_fraction": D("1.5")},
@@ -242,3 +242,17 @@ def test_property_bottleneck_is_the_lowest_attainment(values: list[tuple[int, in
     assert result.bottleneck.attainment_pct == lowest
     uplifts = [row.uplift_if_plan for row in result.rows]
     assert uplifts == sorted(uplifts, reverse=True)  # type: ignore[type-var]
+
+
+def test_a_negative_actual_counts_as_zero_and_is_noted() -> None:
+    """A stored total below 0 (a correction entered as a negative day) is data, not malformed input."""
+    result = sensitivity_analyse(
+        drivers=[
+            Driver("meetings", "volume", D(80), actual=D(-3)),
+            Driver("win_rate", "rate", D(25), actual=D(25)),
+        ]
+    )
+    meetings = result.row("meetings")
+    assert meetings.actual == 0 and meetings.attainment_pct == 0 and result.bottleneck is meetings
+    assert meetings.note is not None and meetings.note.code == "kpi.sensitivity.actual_negative"
+    assert [n.code for n in result.notes] == ["kpi.sensitivity.actual_negative"]

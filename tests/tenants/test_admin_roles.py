@@ -47,3 +47,20 @@ def test_the_member_list_tells_members_invited_and_removed_apart(world: World) -
     current = client.get("/admin/tenants/membership/?state=active").content.decode()
     assert "Workspace A sales_rep" in removed and "削除済み" in removed
     assert "Workspace A sales_rep" not in current and "Workspace A manager" in current
+
+
+def test_timestamp_columns_are_translated(world: World) -> None:
+    """Every model's created/updated timestamps come from BaseModel with gettext names: the admin's
+    "created at" column reads 作成日時 in Japanese."""
+    from django.utils import translation
+
+    from kpi.models import KpiPlan
+
+    client = Client()
+    client.force_login(world.a.users["consultant"])
+    page = client.get("/admin/kpi/kpiplan/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "作成日時" in page and "created at" not in page.lower()
+    with translation.override("ja"):
+        assert str(KpiPlan._meta.get_field("updated_at").verbose_name) == "更新日時"
+    with translation.override("en"):
+        assert str(KpiPlan._meta.get_field("created_at").verbose_name) == "created at"
