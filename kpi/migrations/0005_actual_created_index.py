@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpi', '0002_workspace_foreign_keys'),
+        ('kpi', '0004_timestamps_verbose_names'),
         ('tenants', '0004_membership_deactivation'),
     ]
 
