@@ -11,13 +11,10 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
-
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make beside it are
-# ordinary blocking calls, which Django would otherwise refuse as "async unsafe".
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -25,28 +22,30 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@pytest.fixture
+def page(world: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A fresh Chromium page (no cookies) at a laptop's size, Japanese like our users' machines.
+
+    Started after the database fixtures, and per test: Playwright's sync API runs an event loop in this
+    thread, and Django refuses ORM calls while one runs ("async unsafe"). The ORM calls a test makes beside
+    the browser are ordinary blocking calls, so they are allowed for the test's duration only (no subprocess,
+    such as the deploy check, inherits the setting).
+    """
     if CHROMIUM is None:
         pytest.skip("needs Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
+        context = browser.new_context(
+            locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 800}
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
         browser.close()
-
-
-@pytest.fixture
-def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A fresh browser context (no cookies) at a laptop's size, Japanese like our users' machines."""
-    context = browser.new_context(
-        locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 800}
-    )  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def screenshot(page: object, name: str) -> Path:
