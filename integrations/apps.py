@@ -6,3 +6,6 @@ class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = _("CRM integrations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from integrations import messages  # noqa: F401  (the message codes)
