@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"ApiKeyAuth": []}, {"cookieAuth": []}],
+    # Choice sets that share a field name with another app's get a name of their own.
+    "ENUM_NAME_OVERRIDES": {"LeadSourceEnum": "integrations.models.LeadDefinition.Source"},
 }
 
 # One JSON object per line, each with the request id and the workspace id (LOG_FORMAT=text for people).
