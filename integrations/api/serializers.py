@@ -38,7 +38,9 @@ class StatusMessageSerializer(serializers.Serializer):
 
 class ConnectionOutputSerializer(serializers.ModelSerializer):
     provider = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True, help_text="connected | syncing | needs_attention | disconnected")
+    status = serializers.CharField(
+        read_only=True, help_text="connected | syncing | needs_attention | disconnected"
+    )
     status_detail = serializers.SerializerMethodField(
         help_text="Why the status is what it is: a message code, its parameters and its text (Japanese first)"
     )
@@ -80,7 +82,9 @@ class ConnectionCreateInputSerializer(StrictInputSerializer):
     display_name = serializers.CharField(max_length=200)
     base_url = serializers.URLField(max_length=300, required=False, allow_blank=True, default="",
                                     help_text="https://; empty for the CRM's default")  # fmt: skip
-    sync_interval_minutes = serializers.IntegerField(min_value=INTERVAL_MIN, max_value=INTERVAL_MAX, default=15)
+    sync_interval_minutes = serializers.IntegerField(
+        min_value=INTERVAL_MIN, max_value=INTERVAL_MAX, default=15
+    )
     external_account_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     credentials = CredentialsField(required=False, default=dict)
 
@@ -88,9 +92,13 @@ class ConnectionCreateInputSerializer(StrictInputSerializer):
 class ConnectionUpdateInputSerializer(StrictInputSerializer):
     display_name = serializers.CharField(max_length=200, required=False)
     base_url = serializers.URLField(max_length=300, required=False, allow_blank=True)
-    sync_interval_minutes = serializers.IntegerField(min_value=INTERVAL_MIN, max_value=INTERVAL_MAX, required=False)
+    sync_interval_minutes = serializers.IntegerField(
+        min_value=INTERVAL_MIN, max_value=INTERVAL_MAX, required=False
+    )
     external_account_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    credentials = CredentialsField(required=False, help_text="Replaces the stored credentials; {} removes them")
+    credentials = CredentialsField(
+        required=False, help_text="Replaces the stored credentials; {} removes them"
+    )
 
 
 # --- Mappings ----------------------------------------------------------------------------------------
@@ -185,7 +193,11 @@ class SyncRunOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(StatusMessageSerializer(allow_null=True))
     def get_error(self, run: SyncRun) -> dict[str, Any] | None:
         if not run.error_code or not message_is_known(run.error_code):
-            return {"code": run.error_code, "params": run.error_params, "message": ""} if run.error_code else None
+            return (
+                {"code": run.error_code, "params": run.error_params, "message": ""}
+                if run.error_code
+                else None
+            )
         return Message(run.error_code, run.error_params).as_json()
 
 

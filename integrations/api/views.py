@@ -155,7 +155,9 @@ class CrmOwnerViewSet(
     http_method_names = ["get", "patch", "head", "options"]
 
     def scope_queryset(self, queryset: Any) -> Any:
-        return queryset.filter(deleted_at__isnull=True, merged_into__isnull=True).select_related("member__user")
+        return queryset.filter(deleted_at__isnull=True, merged_into__isnull=True).select_related(
+            "member__user"
+        )
 
     def filter_queryset(self, queryset: Any) -> Any:
         queryset = query_filter(queryset, self.request, uuid=("connection",))
