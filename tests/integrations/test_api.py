@@ -7,10 +7,13 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection as db
 
-from integrations.models import Connection, CrmOwner, StageMapping
+from integrations import services
+from integrations.models import Connection, CrmOwner, StageMapping, SyncRun
 from tenants.context import workspace_context
 from tenants.models import AuditEvent
+from tenants.services import Actor
 from tests.conftest import World
 
 
@@ -202,3 +205,35 @@ def test_owners_with_their_match_and_a_manual_match(world: World, client_as: Any
         assert CrmOwner.objects.get(id=world.a.extra["crm_owner_unmatched"].id).member_id == (
             world.a.memberships["sales_rep"].id
         )
+
+
+def _count(call: Any) -> int:
+    statements: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not sql.startswith(
+            ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SELECT set_config")
+        ):
+            statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with db.execute_wrapper(record):
+        assert call().status_code == 200
+    return len(statements)
+
+
+def test_lists_cost_the_same_for_one_row_or_many(world: World, client_as: Any) -> None:
+    """No query per connection, run or owner (the creator, the matched member and their user come along)."""
+    client = client_as("admin")
+    urls = (u(world, "connections/"), u(world, "sync-runs/"), u(world, "owners/"))
+    before = [_count(lambda url=url: client.get(url)) for url in urls]
+    connection = world.a.extra["connection"]
+    with workspace_context(world.a.workspace.id):
+        for i in range(3):
+            services.connection_create(actor=Actor.of(world.a.principal("consultant")), provider="csv",
+                                       display_name=f"CSV {i}")  # fmt: skip
+            SyncRun.objects.create(connection=connection, trigger="manual", status="failed",
+                                   started_at=world.a.extra["sync_run"].started_at, error_code="x")  # fmt: skip
+            CrmOwner.objects.create(connection=connection, external_id=f"o{i}", email=f"o{i}@example.jp",
+                                    member=world.a.memberships["viewer"])  # fmt: skip
+    assert [_count(lambda url=url: client.get(url)) for url in urls] == before
