@@ -44,7 +44,7 @@ class OwnerPagination(CreatedCursorPagination):
         request=s.ConnectionCreateInputSerializer,
         responses={201: s.ConnectionOutputSerializer},
         examples=[OpenApiExample("HubSpot private app", value={
-            "provider": "hubspot", "display_name": "HubSpot", "credentials": {"private_app_token": "pat-na1-..."}})],
+            "provider": "hubspot", "display_name": "HubSpot", "credentials": {"private_app_token": "pat-na1-..."}}, request_only=True)],
     ),
     partial_update=extend_schema(
         summary="Change a connection's name, interval, base URL, account id or credentials",
@@ -62,12 +62,15 @@ class OwnerPagination(CreatedCursorPagination):
         responses={200: s.MappingsOutputSerializer},
         examples=[OpenApiExample("Confirm, with one change", value={
             "stages": [{"pipeline": "default", "stage": "qualifiedtobuy", "funnel_stage": "appointment"}],
-            "confirm_all": True})],
+            "confirm_all": True}, request_only=True)],
     ),
 )  # fmt: skip
 class ConnectionViewSet(
     WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    """A workspace's CRM connections. Credentials are accepted (write-only, encrypted at rest) but never
+    answered: ``has_credentials`` says whether some are stored."""
+
     model = Connection
     serializer_class = s.ConnectionOutputSerializer
     permission_read = Perm.INTEGRATIONS_READ
@@ -119,6 +122,8 @@ class ConnectionViewSet(
 class SyncRunViewSet(
     WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    """Sync runs of the workspace's connections (read only; the sync engine writes them)."""
+
     model = SyncRun
     serializer_class = s.SyncRunOutputSerializer
     pagination_class = SyncRunPagination
@@ -147,6 +152,9 @@ class SyncRunViewSet(
 class CrmOwnerViewSet(
     WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    """CRM users who own records, and the workspace member each stands for (deleted and merged-away owners are
+    not listed)."""
+
     model = CrmOwner
     serializer_class = s.CrmOwnerOutputSerializer
     pagination_class = OwnerPagination
