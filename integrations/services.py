@@ -495,7 +495,7 @@ class OwnerMatchResult:
 
 
 @transaction.atomic
-def crm_owner_match_run(*, connection: Connection) -> OwnerMatchResult:
+def crm_owner_match_run(*, connection: Connection, actor: Actor | None = None) -> OwnerMatchResult:
     """Match the connection's CRM owners to members by e-mail (case-insensitive), set-based.
 
     An owner set by hand is left alone. An owner is matched to the active membership with its e-mail; an
@@ -526,6 +526,9 @@ def crm_owner_match_run(*, connection: Connection) -> OwnerMatchResult:
             changed.append(owner)
     CrmOwner.objects.bulk_update(changed, ["member", "match_source", "updated_at"], batch_size=500)
     matched = sum(1 for o in owners if o.member_id is not None)
+    if actor is not None and changed:  # a person asked for it (the sync engine runs it silently)
+        audit_event_record(actor=actor, action="crm_owner.matched_by_email", target_type="connection",
+                           target_id=connection.id, changes={"changed": len(changed)})  # fmt: skip
     return OwnerMatchResult(matched=matched, unmatched=len(owners) - matched, changed=len(changed))
 
 

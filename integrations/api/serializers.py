@@ -222,3 +222,9 @@ class CrmOwnerOutputSerializer(serializers.ModelSerializer):
 
 class CrmOwnerMemberInputSerializer(StrictInputSerializer):
     member = WorkspaceRelatedField(Membership, allow_null=True, help_text="A membership id; null: no member")
+
+
+class OwnerMatchOutputSerializer(serializers.Serializer):
+    matched = serializers.IntegerField(help_text="Owners now standing for a member")
+    unmatched = serializers.IntegerField(help_text="Owners still to match (GET owners/?matched=0)")
+    changed = serializers.IntegerField(help_text="Owners whose match this run changed")

@@ -56,6 +56,11 @@ class OwnerPagination(CreatedCursorPagination):
         request=None,
         responses={200: s.ConnectionOutputSerializer},
     ),
+    match_owners=extend_schema(
+        summary="Match the connection's CRM owners to members by e-mail now (hand-set matches are kept)",
+        request=None,
+        responses={200: s.OwnerMatchOutputSerializer},
+    ),
     mappings=extend_schema(
         summary="The connection's stage, activity-type and lead mappings (GET), or change/confirm them (PATCH)",
         request=s.MappingsInputSerializer,
@@ -99,6 +104,12 @@ class ConnectionViewSet(
     def disconnect(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         connection = services.connection_disconnect(actor=self.actor, connection=self.get_object())
         return Response(s.ConnectionOutputSerializer(connection).data)
+
+    @action(detail=True, methods=["post"], url_path="match-owners")
+    def match_owners(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        connection = self.get_object()
+        result = services.crm_owner_match_run(connection=connection, actor=self.actor)
+        return Response(s.OwnerMatchOutputSerializer(result).data)
 
     @action(detail=True, methods=["get", "patch"])
     def mappings(self, request: Request, workspace_id: Any, pk: Any) -> Response:

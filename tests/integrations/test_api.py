@@ -237,3 +237,17 @@ def test_lists_cost_the_same_for_one_row_or_many(world: World, client_as: Any) -
             CrmOwner.objects.create(connection=connection, external_id=f"o{i}", email=f"o{i}@example.jp",
                                     member=world.a.memberships["viewer"])  # fmt: skip
     assert [_count(lambda url=url: client.get(url)) for url in urls] == before
+
+
+def test_owners_are_matched_on_request(world: World, client_as: Any) -> None:
+    connection = world.a.extra["connection"]
+    with workspace_context(world.a.workspace.id):
+        CrmOwner.objects.create(
+            connection=connection, external_id="new", email=world.a.users["viewer"].email.upper()
+        )
+    assert client_as("manager").post(_conn(world, "match-owners/")).status_code == 403
+    response = client_as("admin").post(_conn(world, "match-owners/"))
+    assert response.status_code == 200 and response.json() == {"matched": 2, "unmatched": 1, "changed": 1}
+    with workspace_context(world.a.workspace.id):
+        assert CrmOwner.objects.get(external_id="new").member_id == world.a.memberships["viewer"].id
+        assert AuditEvent.objects.get(action="crm_owner.matched_by_email").changes == {"changed": 1}
