@@ -51,7 +51,6 @@ _READ = {
     Perm.MEMBERSHIP_READ,
     Perm.KPI_READ,
     Perm.CHECKLIST_READ,
-    Perm.INTEGRATIONS_READ,
 }
 _CONSULTING = set(Perm)
 
@@ -73,10 +72,13 @@ ROLE_PERMISSIONS: dict[WorkspaceRole, frozenset[Perm]] = {
             Perm.KPI_WRITE,
             Perm.KPI_DESIGN,
             Perm.CHECKLIST_WRITE,
+            Perm.INTEGRATIONS_READ,
             Perm.INTEGRATIONS_WRITE,
         }
     ),
-    WorkspaceRole.MANAGER: frozenset(_READ | {Perm.KPI_WRITE, Perm.CHECKLIST_WRITE}),
+    # CRM connections: client admins and consultants manage them, managers read them (their status, sync
+    # runs, mappings and owner matches); sales reps and viewers see the numbers, not the plumbing.
+    WorkspaceRole.MANAGER: frozenset(_READ | {Perm.KPI_WRITE, Perm.CHECKLIST_WRITE, Perm.INTEGRATIONS_READ}),
     WorkspaceRole.SALES_REP: frozenset(_READ | {Perm.KPI_WRITE}),
     WorkspaceRole.VIEWER: frozenset(_READ),
 }

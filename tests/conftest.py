@@ -30,6 +30,7 @@ from tenants.models import Firm, Membership, User, Workspace, WorkspaceApiKey
 from tenants.roles import FirmRole, Scope, WorkspaceRole
 from tests.checklist import world_checklists, world_decisions, world_reviews
 from tests.factories.tenants import FirmFactory, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.integrations import world_integrations
 
 CANARY_B = "CANARY-B-7f3e"
 CLIENT_ROLES = ("admin", "manager", "sales_rep", "viewer")
@@ -102,7 +103,7 @@ def _side(firm: Firm, name: str, consultant: User) -> Side:
         principal=admin, name=f"{name} partner", scopes=[s.value for s in Scope]
     )
     _kpi_plan(side, name)
-    for seed in (world_checklists.seed, world_decisions.seed, world_reviews.seed):
+    for seed in (world_checklists.seed, world_decisions.seed, world_reviews.seed, world_integrations.seed):
         seed(side)
     # Something in the audit trail of each workspace.
     with workspace_context(workspace.id):

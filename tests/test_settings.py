@@ -38,6 +38,12 @@ def test_deploy_check_passes_without_warnings() -> None:
     assert "no issues" in result.stdout
 
 
+def test_named_keys_newest_first_are_accepted() -> None:
+    keys = "2026-12:wLdpp1XYfbqyRGg8YePk3UMyEYBEmAS0PNI_hWZf4x4=,0Xwz-VVgeY8sMMq0O3xRHzYR2IbfuUSsv9ihyV7Ng2A="
+    result = _manage("check", env={**GOOD_ENV, "FIELD_ENCRYPTION_KEYS": keys})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     ("override", "complaint"),
     [
@@ -45,6 +51,12 @@ def test_deploy_check_passes_without_warnings() -> None:
         ({"SECRET_KEY": "django-insecure-" + "x" * 60}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS"),
+        # Not urlsafe base64 of 32 bytes (a 16-byte key, a password): refused with the expected format.
+        ({"FIELD_ENCRYPTION_KEYS": "c2hvcnQta2V5LTE2Ynl0ZQ=="}, "32 random bytes"),
+        (
+            {"FIELD_ENCRYPTION_KEYS": "0Xwz-VVgeY8sMMq0O3xRHzYR2IbfuUSsv9ihyV7Ng2A=,hunter2"},
+            "FIELD_ENCRYPTION_KEYS",
+        ),
         ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "PostgreSQL"),
     ],
 )

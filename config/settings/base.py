@@ -190,9 +190,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ikkan <no-reply@ikkan
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Secrets at rest ------------------------------------------------------------------------
-# Comma-separated Fernet keys, newest first (MultiFernet): CRM tokens are encrypted with the first
-# and can be read with any, so keys rotate without downtime.
+# Comma-separated keys, newest first: CRM credentials are encrypted (AES-256-GCM, integrations/crypto.py)
+# with the first and read with whichever one encrypted them, so keys rotate without downtime
+# (`manage.py credentials_rotate`). A key is urlsafe base64 of 32 random bytes, the format of a Fernet
+# key (`python -c "from integrations.crypto import key_generate; print(key_generate())"`), optionally
+# named `<id>:<key>`.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+# A connection's API base URL must be https, except where plain http is allowed for local fake CRM servers.
+INTEGRATIONS_ALLOW_HTTP_BASE_URL = env_bool("INTEGRATIONS_ALLOW_HTTP_BASE_URL", DEBUG)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -258,6 +263,8 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"ApiKeyAuth": []}, {"cookieAuth": []}],
+    # Choice sets that share a field name with another app's get a name of their own.
+    "ENUM_NAME_OVERRIDES": {"LeadSourceEnum": "integrations.models.LeadDefinition.Source"},
 }
 
 # One JSON object per line, each with the request id and the workspace id (LOG_FORMAT=text for people).

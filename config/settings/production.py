@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from integrations.crypto import KeyConfigError, Keyring
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
@@ -11,8 +13,16 @@ if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY)
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the product serves.")
+_KEYS_HELP = (
+    "FIELD_ENCRYPTION_KEYS must hold at least one key, newest first: each urlsafe base64 of 32 random bytes "
+    "(the Fernet key format), optionally written <id>:<key>."
+)
 if not FIELD_ENCRYPTION_KEYS:  # noqa: F405
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must hold at least one Fernet key.")
+    raise ImproperlyConfigured(_KEYS_HELP)
+try:
+    Keyring.from_strings(FIELD_ENCRYPTION_KEYS)  # noqa: F405
+except KeyConfigError as exc:
+    raise ImproperlyConfigured(f"{_KEYS_HELP} ({exc})") from exc
 if not IS_POSTGRES:  # noqa: F405
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL to a postgres:// URL.")
 

@@ -21,3 +21,5 @@ DATABASE_APP_ROLE_CAN_TRUNCATE = True
 # (Redis when REDIS_URL is set, else Celery's in-memory transport) to a live worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# The fake CRM servers of the tests listen on plain http://127.0.0.1.
+INTEGRATIONS_ALLOW_HTTP_BASE_URL = True

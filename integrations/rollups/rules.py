@@ -20,8 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.messages import Message
+from integrations.funnel import PROGRESSION as FUNNEL
+from integrations.funnel import funnel_dates_fill
 
-FUNNEL: tuple[str, ...] = ("appointment", "meeting", "proposal", "won")
 ACTIVITY_TYPES: tuple[str, ...] = ("call", "email", "meeting", "task")
 
 
@@ -110,20 +111,6 @@ def local_date(instant: dt.datetime, zone: ZoneInfo) -> dt.date:
     return instant.astimezone(zone).date()
 
 
-def funnel_reached(stage_dates: Mapping[str, dt.date | None]) -> dict[str, dt.date | None]:
-    """The day a deal first reached each funnel stage, cumulatively: a stage counts as reached no later
-    than the earliest known day of any later stage (a deal entered at ``proposal`` reached ``appointment``
-    and ``meeting`` that day)."""
-    reached: dict[str, dt.date | None] = {}
-    earliest_later: dt.date | None = None
-    for stage in reversed(FUNNEL):
-        own = stage_dates.get(stage)
-        known = [d for d in (own, earliest_later) if d is not None]
-        reached[stage] = min(known) if known else None
-        earliest_later = reached[stage]
-    return {stage: reached[stage] for stage in FUNNEL}
-
-
 @dataclass(frozen=True)
 class ContactFacts:
     owner: Any
@@ -200,7 +187,7 @@ def _rule_values(
                 dates = dict(deal.stage_dates)
                 if deal.is_won and deal.close_date is not None:
                     dates["won"] = min(d for d in (dates.get("won"), deal.close_date) if d is not None)
-                day = funnel_reached(dates)[rule.stage or ""]
+                day = funnel_dates_fill(dates)[rule.stage or ""]
             elif rule.event is Event.CLOSED_WON:
                 day = deal.close_date if deal.is_closed and deal.is_won else None
             else:

@@ -18,7 +18,6 @@ from integrations.rollups.rules import (
     MetricRule,
     Source,
     contributions,
-    funnel_reached,
     local_date,
 )
 
@@ -31,25 +30,6 @@ def test_a_utc_timestamp_counts_on_the_tokyo_day() -> None:
     assert local_date(dt.datetime(2026, 5, 7, 16, 30, tzinfo=UTC), TOKYO) == D(2026, 5, 8)
     assert local_date(dt.datetime(2026, 5, 7, 14, 59, tzinfo=UTC), TOKYO) == D(2026, 5, 7)
     assert local_date(dt.datetime(2026, 5, 7, 16, 30), TOKYO) == D(2026, 5, 8)  # naive is UTC, as CRMs send
-
-
-@pytest.mark.parametrize(
-    ("known", "reached"),
-    [
-        # Entered at proposal on 5/20: appointment and meeting were reached that day too.
-        ({"proposal": D(2026, 5, 20)},
-         {"appointment": D(2026, 5, 20), "meeting": D(2026, 5, 20), "proposal": D(2026, 5, 20), "won": None}),
-        # A known earlier date is kept.
-        ({"appointment": D(2026, 5, 1), "proposal": D(2026, 5, 20)},
-         {"appointment": D(2026, 5, 1), "meeting": D(2026, 5, 20), "proposal": D(2026, 5, 20), "won": None}),
-        # Dates out of order (moved back and forth): a stage is reached no later than any later one.
-        ({"appointment": D(2026, 6, 1), "meeting": D(2026, 5, 10)},
-         {"appointment": D(2026, 5, 10), "meeting": D(2026, 5, 10), "proposal": None, "won": None}),
-        ({}, {"appointment": None, "meeting": None, "proposal": None, "won": None}),
-    ],
-)  # fmt: skip
-def test_the_funnel_is_cumulative(known: dict[str, D], reached: dict[str, D | None]) -> None:
-    assert funnel_reached(known) == reached
 
 
 def test_default_rules_on_a_hand_computed_month() -> None:

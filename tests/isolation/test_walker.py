@@ -62,6 +62,7 @@ def _secrets_of(world: World) -> list[str]:
         b.api_key.prefix,
         *(str(o.id) for o in (b.plan, b.kgi, b.ksf, b.kpi)),
         *(str(o.id) for o in b.extra.values() if hasattr(o, "id")),
+        *(o for o in b.extra.values() if isinstance(o, str)),  # e.g. B's stored CRM token
     ]
     ids += [str(m.id) for m in Membership.objects.filter(workspace=b.workspace)]
     ids += [m.user.email for m in Membership.objects.filter(workspace=b.workspace).select_related("user")]

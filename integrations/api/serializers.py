@@ -1,0 +1,230 @@
+"""Serializers of the integrations API. No output serializer has a credential field: a connection says only
+whether it has credentials (``has_credentials``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.messages import Message, message_is_known
+from integrations.models import (
+    ActivityTypeMapping,
+    Connection,
+    CrmOwner,
+    LeadDefinition,
+    StageMapping,
+    SyncRun,
+)
+from integrations.selectors import Mappings, connection_is_syncing
+from integrations.services import CREDENTIAL_FIELDS, INTERVAL_MAX, INTERVAL_MIN
+from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
+from tenants.models import Membership
+
+
+def _status_message(connection: Connection) -> Message:
+    code = connection.status_code if message_is_known(connection.status_code) else ""
+    params = {"provider": connection.get_provider_display(), "detail": "", **(connection.status_params or {})}
+    return Message(code or f"integrations.status.{connection.status}", params)
+
+
+class StatusMessageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    params = serializers.DictField()
+    message = serializers.CharField()
+
+
+class ConnectionOutputSerializer(serializers.ModelSerializer):
+    provider = serializers.CharField(read_only=True)
+    status = serializers.CharField(
+        read_only=True, help_text="connected | syncing | needs_attention | disconnected"
+    )
+    status_detail = serializers.SerializerMethodField(
+        help_text="Why the status is what it is: a message code, its parameters and its text (Japanese first)"
+    )
+    has_credentials = serializers.BooleanField(read_only=True)
+    syncing = serializers.SerializerMethodField(help_text="A worker holds the sync lease now")
+    created_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Connection
+        fields = (
+            "id", "provider", "display_name", "status", "status_detail", "sync_interval_minutes", "base_url",
+            "external_account_id", "has_credentials", "syncing", "created_by", "last_synced_at",
+            "last_success_at", "next_sync_at", "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(StatusMessageSerializer)
+    def get_status_detail(self, connection: Connection) -> dict[str, Any]:
+        return _status_message(connection).as_json()
+
+    def get_syncing(self, connection: Connection) -> bool:
+        return connection_is_syncing(connection, now=timezone.now())
+
+    def get_created_by(self, connection: Connection) -> str | None:
+        return connection.created_by.email if connection.created_by_id else None
+
+
+class CredentialsField(serializers.DictField):
+    """Write-only: OAuth tokens or a private-app token, encrypted at rest and never answered."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "")
+        kwargs["help_text"] = f"{kwargs['help_text']} (keys: {', '.join(sorted(CREDENTIAL_FIELDS))})".strip()
+        super().__init__(write_only=True, **kwargs)
+
+
+class ConnectionCreateInputSerializer(StrictInputSerializer):
+    provider = serializers.ChoiceField(choices=Connection.Provider.choices)
+    display_name = serializers.CharField(max_length=200)
+    base_url = serializers.URLField(max_length=300, required=False, allow_blank=True, default="",
+                                    help_text="https://; empty for the CRM's default")  # fmt: skip
+    sync_interval_minutes = serializers.IntegerField(
+        min_value=INTERVAL_MIN, max_value=INTERVAL_MAX, default=15
+    )
+    external_account_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    credentials = CredentialsField(required=False, default=dict)
+
+
+class ConnectionUpdateInputSerializer(StrictInputSerializer):
+    display_name = serializers.CharField(max_length=200, required=False)
+    base_url = serializers.URLField(max_length=300, required=False, allow_blank=True)
+    sync_interval_minutes = serializers.IntegerField(
+        min_value=INTERVAL_MIN, max_value=INTERVAL_MAX, required=False
+    )
+    external_account_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    credentials = CredentialsField(
+        required=False, help_text="Replaces the stored credentials; {} removes them"
+    )
+
+
+# --- Mappings ----------------------------------------------------------------------------------------
+
+
+class StageMappingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageMapping
+        fields = ("pipeline", "stage", "label", "funnel_stage", "is_default", "confirmed_at")
+        read_only_fields = fields
+
+
+class ActivityTypeMappingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActivityTypeMapping
+        fields = ("raw_type", "activity_type", "is_default", "confirmed_at")
+        read_only_fields = fields
+
+
+class LeadDefinitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LeadDefinition
+        fields = ("source", "lead_stages", "mql_stages", "sql_stages", "confirmed_at")
+        read_only_fields = fields
+
+
+class MappingsOutputSerializer(serializers.Serializer):
+    stages = StageMappingSerializer(many=True)
+    activity_types = ActivityTypeMappingSerializer(many=True)
+    lead_definition = LeadDefinitionSerializer(allow_null=True)
+    confirmed = serializers.SerializerMethodField(help_text="Every mapping has been confirmed by a person")
+
+    def get_confirmed(self, mappings: Mappings) -> bool:
+        rows = [*mappings.stages, *mappings.activity_types]
+        if mappings.lead_definition is not None:
+            rows.append(mappings.lead_definition)
+        return all(r.confirmed_at is not None for r in rows)
+
+
+class StageMappingInputSerializer(StrictInputSerializer):
+    pipeline = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    stage = serializers.CharField(max_length=100)
+    label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    funnel_stage = serializers.ChoiceField(choices=StageMapping.Target.choices)
+
+
+class ActivityTypeMappingInputSerializer(StrictInputSerializer):
+    raw_type = serializers.CharField(max_length=100)
+    activity_type = serializers.ChoiceField(choices=ActivityTypeMapping.Target.choices)
+
+
+class StageListField(serializers.ListField):
+    child = serializers.CharField(max_length=100)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=50, required=False, **kwargs)
+
+
+class LeadDefinitionInputSerializer(StrictInputSerializer):
+    source = serializers.ChoiceField(choices=LeadDefinition.Source.choices, required=False)
+    lead_stages = StageListField()
+    mql_stages = StageListField()
+    sql_stages = StageListField()
+
+
+class MappingsInputSerializer(StrictInputSerializer):
+    stages = StageMappingInputSerializer(many=True, required=False, max_length=500)
+    activity_types = ActivityTypeMappingInputSerializer(many=True, required=False, max_length=200)
+    lead_definition = LeadDefinitionInputSerializer(required=False)
+    confirm_all = serializers.BooleanField(required=False, default=False,
+                                           help_text="Confirm every mapping not sent, as it stands")  # fmt: skip
+
+
+# --- Runs and owners ---------------------------------------------------------------------------------
+
+
+class SyncRunOutputSerializer(serializers.ModelSerializer):
+    trigger = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SyncRun
+        fields = (
+            "id", "connection", "trigger", "status", "started_at", "finished_at", "duration_seconds",
+            "fetched_count", "created_count", "updated_count", "unchanged_count", "deleted_count", "progress",
+            "current_object_type", "error",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(StatusMessageSerializer(allow_null=True))
+    def get_error(self, run: SyncRun) -> dict[str, Any] | None:
+        if not run.error_code or not message_is_known(run.error_code):
+            return (
+                {"code": run.error_code, "params": run.error_params, "message": ""}
+                if run.error_code
+                else None
+            )
+        return Message(run.error_code, run.error_params).as_json()
+
+
+class CrmOwnerOutputSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    matched = serializers.SerializerMethodField()
+    match_source = serializers.CharField(read_only=True, help_text="'' | email | manual")
+    member_email = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CrmOwner
+        fields = ("id", "connection", "external_id", "email", "name", "active", "member", "member_email",
+                  "matched", "match_source")  # fmt: skip
+        read_only_fields = fields
+
+    def get_matched(self, owner: CrmOwner) -> bool:
+        return owner.member_id is not None
+
+    def get_member_email(self, owner: CrmOwner) -> str | None:
+        return owner.member.user.email if owner.member_id else None
+
+
+class CrmOwnerMemberInputSerializer(StrictInputSerializer):
+    member = WorkspaceRelatedField(Membership, allow_null=True, help_text="A membership id; null: no member")
+
+
+class OwnerMatchOutputSerializer(serializers.Serializer):
+    matched = serializers.IntegerField(help_text="Owners now standing for a member")
+    unmatched = serializers.IntegerField(help_text="Owners still to match (GET owners/?matched=0)")
+    changed = serializers.IntegerField(help_text="Owners whose match this run changed")

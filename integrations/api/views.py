@@ -1,0 +1,191 @@
+"""API of the CRM integrations: connections, their mappings, sync runs and CRM owners.
+
+Permissions (tenants.roles): client admins and consultants manage connections (INTEGRATIONS_WRITE),
+managers read them (INTEGRATIONS_READ); partner keys need integrations:read / integrations:write. No
+answer carries a credential.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.inputs import query_filter, query_flag, validated
+from core.api.pagination import CreatedCursorPagination
+from integrations import selectors, services
+from integrations.api import serializers as s
+from integrations.models import Connection, CrmOwner, SyncRun
+from tenants.api.mixins import WorkspaceScopedViewMixin
+from tenants.roles import Perm
+
+
+class SyncRunPagination(CreatedCursorPagination):
+    """Newest run first."""
+
+    ordering = ("-started_at", "-id")
+
+
+class OwnerPagination(CreatedCursorPagination):
+    ordering = ("email", "id")
+
+
+@extend_schema(tags=["integrations"])
+@extend_schema_view(
+    list=extend_schema(summary="CRM connections", responses=s.ConnectionOutputSerializer(many=True)),
+    retrieve=extend_schema(summary="A CRM connection (never its credentials)", responses=s.ConnectionOutputSerializer),
+    create=extend_schema(
+        summary="Connect a CRM; its default mappings are created for you to confirm",
+        request=s.ConnectionCreateInputSerializer,
+        responses={201: s.ConnectionOutputSerializer},
+        examples=[OpenApiExample("HubSpot private app", value={
+            "provider": "hubspot", "display_name": "HubSpot", "credentials": {"private_app_token": "pat-na1-..."}}, request_only=True)],
+    ),
+    partial_update=extend_schema(
+        summary="Change a connection's name, interval, base URL, account id or credentials",
+        request=s.ConnectionUpdateInputSerializer,
+        responses={200: s.ConnectionOutputSerializer},
+    ),
+    disconnect=extend_schema(
+        summary="Disconnect: revoke and delete the credentials; synced history is kept",
+        request=None,
+        responses={200: s.ConnectionOutputSerializer},
+    ),
+    match_owners=extend_schema(
+        summary="Match the connection's CRM owners to members by e-mail now (hand-set matches are kept)",
+        request=None,
+        responses={200: s.OwnerMatchOutputSerializer},
+    ),
+    mappings=extend_schema(
+        summary="The connection's stage, activity-type and lead mappings (GET), or change/confirm them (PATCH)",
+        request=s.MappingsInputSerializer,
+        responses={200: s.MappingsOutputSerializer},
+        examples=[OpenApiExample("Confirm, with one change", value={
+            "stages": [{"pipeline": "default", "stage": "qualifiedtobuy", "funnel_stage": "appointment"}],
+            "confirm_all": True}, request_only=True)],
+    ),
+)  # fmt: skip
+class ConnectionViewSet(
+    WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A workspace's CRM connections. Credentials are accepted (write-only, encrypted at rest) but never
+    answered: ``has_credentials`` says whether some are stored."""
+
+    model = Connection
+    serializer_class = s.ConnectionOutputSerializer
+    permission_read = Perm.INTEGRATIONS_READ
+    permission_write = Perm.INTEGRATIONS_WRITE
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def scope_queryset(self, queryset: Any) -> Any:
+        return queryset.select_related("created_by")
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        return query_filter(queryset, self.request, choices={"provider": Connection.Provider.values,
+                                                             "status": Connection.Status.values})  # fmt: skip
+
+    def create(self, request: Request, workspace_id: Any) -> Response:
+        data = validated(s.ConnectionCreateInputSerializer, self, request.data)
+        connection = services.connection_create(actor=self.actor, **data)
+        return Response(s.ConnectionOutputSerializer(connection).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        connection = self.get_object()
+        data = validated(s.ConnectionUpdateInputSerializer, self, request.data)
+        connection = services.connection_update(actor=self.actor, connection=connection, **data)
+        return Response(s.ConnectionOutputSerializer(connection).data)
+
+    @action(detail=True, methods=["post"])
+    def disconnect(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        connection = services.connection_disconnect(actor=self.actor, connection=self.get_object())
+        return Response(s.ConnectionOutputSerializer(connection).data)
+
+    @action(detail=True, methods=["post"], url_path="match-owners")
+    def match_owners(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        connection = self.get_object()
+        result = services.crm_owner_match_run(connection=connection, actor=self.actor)
+        return Response(s.OwnerMatchOutputSerializer(result).data)
+
+    @action(detail=True, methods=["get", "patch"])
+    def mappings(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        connection = self.get_object()
+        if request.method == "PATCH":
+            data = validated(s.MappingsInputSerializer, self, request.data)
+            services.connection_mappings_update(actor=self.actor, connection=connection, **data)
+        mappings = selectors.connection_mappings_get(connection=connection)
+        return Response(s.MappingsOutputSerializer(mappings).data)
+
+
+@extend_schema(tags=["integrations"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Sync runs, newest first, with their live counts and progress",
+        parameters=[OpenApiParameter("connection", OpenApiTypes.UUID)],
+        responses=s.SyncRunOutputSerializer(many=True),
+    ),
+    retrieve=extend_schema(summary="A sync run", responses=s.SyncRunOutputSerializer),
+)
+class SyncRunViewSet(
+    WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Sync runs of the workspace's connections (read only; the sync engine writes them)."""
+
+    model = SyncRun
+    serializer_class = s.SyncRunOutputSerializer
+    pagination_class = SyncRunPagination
+    permission_read = Perm.INTEGRATIONS_READ
+    permission_write = Perm.INTEGRATIONS_WRITE
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        return query_filter(queryset, self.request, uuid=("connection",))
+
+
+@extend_schema(tags=["integrations"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="CRM owners and the member each is matched to (matched=0: the ones still to match)",
+        parameters=[OpenApiParameter("connection", OpenApiTypes.UUID),
+                    OpenApiParameter("matched", OpenApiTypes.BOOL)],
+        responses=s.CrmOwnerOutputSerializer(many=True),
+    ),
+    retrieve=extend_schema(summary="A CRM owner", responses=s.CrmOwnerOutputSerializer),
+    partial_update=extend_schema(
+        summary="Match an owner to a member by hand (null: no member); automatic matching leaves it alone",
+        request=s.CrmOwnerMemberInputSerializer,
+        responses={200: s.CrmOwnerOutputSerializer},
+    ),
+)  # fmt: skip
+class CrmOwnerViewSet(
+    WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """CRM users who own records, and the workspace member each stands for (deleted and merged-away owners are
+    not listed)."""
+
+    model = CrmOwner
+    serializer_class = s.CrmOwnerOutputSerializer
+    pagination_class = OwnerPagination
+    permission_read = Perm.INTEGRATIONS_READ
+    permission_write = Perm.INTEGRATIONS_WRITE
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def scope_queryset(self, queryset: Any) -> Any:
+        return queryset.filter(deleted_at__isnull=True, merged_into__isnull=True).select_related(
+            "member__user"
+        )
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        queryset = query_filter(queryset, self.request, uuid=("connection",))
+        if "matched" in self.request.query_params:
+            queryset = queryset.filter(member__isnull=not query_flag(self.request, "matched"))
+        return queryset
+
+    def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        owner = self.get_object()
+        data = validated(s.CrmOwnerMemberInputSerializer, self, request.data)
+        owner = services.crm_owner_member_set(actor=self.actor, owner=owner, member=data["member"])
+        return Response(s.CrmOwnerOutputSerializer(owner).data)

@@ -1,0 +1,57 @@
+"""The integrations part of the two-workspace world: a HubSpot connection per workspace with stored
+credentials, a finished sync run and sync state, and one canonical record of each kind (the owner matched
+to the side's manager)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from integrations import services
+from integrations.models import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmOwner, SyncRun, SyncState
+from tenants.context import workspace_context
+from tenants.services import Actor
+
+WHEN = dt.datetime(2026, 5, 7, 16, 30, tzinfo=dt.UTC)
+
+
+def token_of(side: Any) -> str:
+    """The side's stored access token: it must never appear in any answer."""
+    return f"pat-secret-{side.workspace.name.replace(' ', '-')}"
+
+
+def seed(side: Any) -> None:
+    actor = Actor.of(side.principal("admin"))
+    name = side.workspace.name
+    with workspace_context(side.workspace.id):
+        connection = services.connection_create(
+            actor=actor, provider="hubspot", display_name=f"HubSpot {name}", external_account_id="4242",
+            credentials={"private_app_token": token_of(side)},
+        )  # fmt: skip
+        SyncState.objects.create(connection=connection, object_type="deals", cursor_ts=WHEN)
+        run = SyncRun.objects.create(connection=connection, trigger="schedule", started_at=WHEN,
+                                     finished_at=WHEN + dt.timedelta(minutes=2), status="succeeded",
+                                     fetched_count=4, created_count=4)  # fmt: skip
+        manager = side.memberships["manager"]
+        owner = CrmOwner.objects.create(connection=connection, external_id="101", email=manager.user.email,
+                                        first_name="Taro", last_name=name, modstamp=WHEN)  # fmt: skip
+        unmatched = CrmOwner.objects.create(connection=connection, external_id="102", email="nobody@example.jp",
+                                            modstamp=WHEN)  # fmt: skip
+        services.crm_owner_match_run(connection=connection)
+        company = CrmCompany.objects.create(connection=connection, external_id="201", name=f"Client of {name}",
+                                            modstamp=WHEN)  # fmt: skip
+        contact = CrmContact.objects.create(connection=connection, external_id="301", company=company, owner=owner,
+                                            lifecycle_stage="lead", is_lead=True, became_lead_at=WHEN,
+                                            modstamp=WHEN)  # fmt: skip
+        deal = CrmDeal.objects.create(connection=connection, external_id="401", name=f"Deal {name}", owner=owner,
+                                      company=company, pipeline="default", stage="closedwon", funnel_stage="won",
+                                      amount=Decimal(1_200_000), currency="JPY", is_closed=True, is_won=True,
+                                      close_date=dt.date(2026, 5, 8), won_date=dt.date(2026, 5, 8),
+                                      modstamp=WHEN)  # fmt: skip
+        activity = CrmActivity.objects.create(connection=connection, external_id="501", raw_type="calls",
+                                              activity_type="call", occurred_at=WHEN, owner=owner, deal=deal,
+                                              contact=contact, modstamp=WHEN)  # fmt: skip
+    side.extra.update(connection=connection, sync_run=run, crm_owner=owner, crm_owner_unmatched=unmatched,
+                      crm_company=company, crm_contact=contact, crm_deal=deal, crm_activity=activity,
+                      credential_token=token_of(side))  # fmt: skip
