@@ -1,0 +1,158 @@
+"""The published API contract is true: every operation of the live schema, fuzzed with schemathesis.
+
+The schema is the one partners download (``/api/schema/``, fetched through the Django app). For every
+operation, as a client admin (a session) and as a partner API key of workspace A, schemathesis generates
+requests from the schema, with the path filled with real ids of the two-workspace world (so the cases reach
+the code, not just 404s), and checks each answer: no 5xx, a documented status code, a body that matches the
+documented schema for that status, and a documented content type. Each case runs in a savepoint that is
+rolled back, so one case (a delete, a revoked key) cannot change what the next one finds.
+
+Deterministic (derandomised) and bounded (``MAX_EXAMPLES`` cases per operation and principal).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import transaction
+from django.test import Client
+from django.test.client import ClientHandler
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.conftest import World
+from tests.isolation.walker import PARAM, Operation, api_operations, fill
+
+MAX_EXAMPLES = 12
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
+PRINCIPALS = ("client_admin", "partner_key")
+OPERATIONS = api_operations()
+_SCHEMA: dict[str, Any] = {}
+CASES: dict[str, int] = {}
+
+
+class DjangoTestApp:
+    """Django's test handler as a WSGI application.
+
+    As Django's test client, it keeps the test's connection and transaction open across requests (a plain
+    WSGIHandler would close the connection after each one) and does not ask for a CSRF token.
+    """
+
+    def __init__(self) -> None:
+        self.handler = ClientHandler(enforce_csrf_checks=False)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        response = self.handler(environ)
+        headers = [*response.items()]
+        headers += [("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()]
+        start_response(f"{response.status_code} {response.reason_phrase}", headers)
+        return response.streaming_content if response.streaming else [response.content]
+
+
+APP = DjangoTestApp()
+
+
+def _live_schema(world: World) -> Any:
+    """The schema as partners get it, loaded once per worker (it does not depend on the data)."""
+    if "schema" not in _SCHEMA:
+        headers = {"Authorization": f"Api-Key {world.a.api_key_secret}"}
+        _SCHEMA["schema"] = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP, headers=headers)
+    return _SCHEMA["schema"]
+
+
+def _path_values(op: Operation, world: World) -> dict[str, str]:
+    """Real ids of workspace A for each path parameter (the walker's pick: the workspace's first object)."""
+    url = fill(op, world.a.workspace, world.a.workspace)
+    assert url is not None
+    pattern = re.escape(op.path)
+    for name in op.params:
+        pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>[^/]+)")
+    match = re.fullmatch(pattern, url)
+    assert match, (op.path, url)
+    return match.groupdict()
+
+
+def _credentials(principal: str, world: World) -> tuple[dict[str, str], dict[str, str]]:
+    """(headers, cookies) of the principal."""
+    if principal == "partner_key":
+        return {"Authorization": f"Api-Key {world.a.api_key_secret}"}, {}
+    client = Client()
+    client.force_login(world.a.users["admin"])
+    return {}, {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+
+class _Errors:
+    """Exceptions the app raised while answering (a 500's traceback, for the failure message)."""
+
+    def __init__(self) -> None:
+        self.seen: list[BaseException] = []
+
+    def __call__(self, sender: Any, request: Any = None, **kwargs: Any) -> None:
+        error = sys.exc_info()[1]
+        if error is not None:
+            self.seen.append(error)
+
+    def __enter__(self) -> _Errors:
+        got_request_exception.connect(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        got_request_exception.disconnect(self)
+
+
+@pytest.fixture
+def recorded_errors() -> Iterator[_Errors]:
+    with _Errors() as errors:
+        yield errors
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+@pytest.mark.parametrize("op", OPERATIONS, ids=str)
+def test_operation_keeps_its_published_contract(
+    op: Operation, principal: str, world: World, recorded_errors: _Errors
+) -> None:
+    schema = _live_schema(world)
+    operation = schema[op.path.removeprefix(schema.base_path.rstrip("/"))][op.method.lower()]
+    path_values = _path_values(op, world)
+    headers, cookies = _credentials(principal, world)
+    count = 0
+
+    @hypothesis_settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def run(case: schemathesis.Case) -> None:
+        nonlocal count
+        count += 1
+        case.path_parameters = {**(case.path_parameters or {}), **path_values}
+        if case.headers:
+            case.headers.pop("Authorization", None)
+        recorded_errors.seen.clear()
+        with transaction.atomic():
+            response = case.call(app=APP, headers=headers, cookies=cookies)
+            transaction.set_rollback(True)
+        if recorded_errors.seen:
+            raise AssertionError(f"{op} answered {response.status_code}") from recorded_errors.seen[-1]
+        case.validate_response(response, checks=CHECKS)
+
+    run()
+    CASES[f"{op} as {principal}"] = count
+    assert count > 0
