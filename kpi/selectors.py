@@ -57,6 +57,22 @@ def plan_tree(plan: KpiPlan) -> list[dict[str, Any]]:
     return [build(root) for root in children[None]]
 
 
+def plan_units(plan: KpiPlan) -> dict[str, str]:
+    """The unit of every key a plan's values carry: base metrics, then the plan's nodes (a node's unit wins
+    over a metric's for the same key)."""
+    units = dict(Metric.objects.values_list("key", "unit"))
+    units.update(KpiNode.objects.filter(plan=plan).values_list("key", "unit"))
+    return units
+
+
+def formula_names_known(*, plan: KpiPlan | None = None) -> set[str]:
+    """The names a formula may read: the workspace's base metrics, and the plan's node keys given a plan."""
+    known = set(Metric.objects.values_list("key", flat=True))
+    if plan is not None:
+        known |= set(KpiNode.objects.filter(plan=plan).values_list("key", flat=True))
+    return known
+
+
 def metric_totals(*, start: dt.date, end: dt.date, owner_id: Any = None) -> dict[str, Decimal]:
     """Sums of every base metric over [start, end] (the whole workspace, or one owner)."""
     totals = {m: Decimal(0) for m in Metric.objects.values_list("key", flat=True)}

@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import World
-from tests.isolation.walker import PARAM, Operation, api_operations, fill
+from tests.isolation.walker import Operation, api_operations, fill
 
 MAX_EXAMPLES = 12
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
