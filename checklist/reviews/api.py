@@ -43,6 +43,7 @@ from checklist.reviews.models import (
     ReviewCadenceAttendee,
     ReviewMeeting,
 )
+from core.api.fields import LocalTimeField
 from core.api.inputs import query_filter, query_flag, validated
 from core.api.pagination import CreatedCursorPagination
 from core.api.renderers import TextDocumentRenderer
@@ -72,6 +73,7 @@ class CadenceKindField(serializers.ChoiceField):
 
 class CadenceOutputSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
+    local_time = LocalTimeField(read_only=True)
     holiday_rule = serializers.CharField(read_only=True)
     attendees = serializers.SerializerMethodField()
     next_meeting_at = serializers.SerializerMethodField()
@@ -114,7 +116,7 @@ class CadenceInputSerializer(StrictInputSerializer):
     )
     month_of_quarter = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True,
                                                 default=None)  # fmt: skip
-    local_time = serializers.TimeField(help_text="Local time in the workspace's time zone (Asia/Tokyo)")
+    local_time = LocalTimeField(help_text="Local time in the workspace's time zone (Asia/Tokyo)")
     duration_minutes = serializers.IntegerField(min_value=5, max_value=720, default=60)
     # Bounded like plans' fiscal years: the scheduler steps dates forward, which a year-9999 start would overflow.
     start_date = serializers.DateField(validators=[_in_planning_range])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -16,3 +17,17 @@ class MessageField(serializers.CharField):
 
     def to_representation(self, value: Any) -> str:
         return value.render()
+
+
+# A wall-clock time of day without an offset ("10:00:00"): OpenAPI's "time" format (RFC 3339) requires an
+# offset, which a local time in the workspace's time zone does not have.
+LOCAL_TIME_SCHEMA = {
+    "type": "string",
+    "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+    "example": "10:00:00",
+}
+
+
+@extend_schema_field(LOCAL_TIME_SCHEMA)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the workspace's time zone, as ``HH:MM[:SS]`` without an offset."""

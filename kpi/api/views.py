@@ -138,7 +138,7 @@ class PlanViewSet(
         plan = services.plan_activate(actor=self.actor, plan=self.get_object())
         return Response(s.PlanOutputSerializer(plan).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def tree(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         tree = selectors.plan_tree(self.get_object())
         return Response(s.PlanTreeNodeOutputSerializer(tree, many=True).data)
@@ -278,7 +278,7 @@ class NodeViewSet(
         services.node_delete(actor=self.actor, node=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def cascade(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         data = validated(s.CascadeInputSerializer, self, request.data)
         targets = services.target_cascade(
