@@ -255,6 +255,14 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"ApiKeyAuth": []}, {"cookieAuth": []}],
+    # Choice sets that share a field name with another ("status", "kind") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "PaceStatusEnum": "kpi.selectors.STATUSES",
+        "SolveStatusEnum": ["solved", "undefined"],
+        "DriverKindEnum": ["volume", "rate", "amount"],
+        "NodeKindEnum": "kpi.models.KpiNode.Kind",
+        "MatrixStatusEnum": "checklist.decisions.models.DecisionMatrix.Status",
+    },
 }
 
 # One JSON object per line, each with the request id and the workspace id (LOG_FORMAT=text for people).
