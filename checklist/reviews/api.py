@@ -201,9 +201,11 @@ class NotesInputSerializer(StrictInputSerializer):
 
 class ActionPlanOutputSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
-    kpi_key = serializers.CharField(source="kpi_node.key", read_only=True, default=None)
-    kpi_name = serializers.CharField(source="kpi_node.name_ja", read_only=True, default=None)
-    owner_email = serializers.EmailField(source="owner.user.email", read_only=True, default=None)
+    kpi_key = serializers.CharField(source="kpi_node.key", read_only=True, allow_null=True, default=None)
+    kpi_name = serializers.CharField(source="kpi_node.name_ja", read_only=True, allow_null=True, default=None)
+    owner_email = serializers.EmailField(
+        source="owner.user.email", read_only=True, allow_null=True, default=None
+    )
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -99,7 +99,9 @@ class UnitValuesField(serializers.DictField):
 
 
 class NodeOutputSerializer(serializers.ModelSerializer):
-    owner_email = serializers.EmailField(source="owner.user.email", read_only=True, allow_null=True, default=None)
+    owner_email = serializers.EmailField(
+        source="owner.user.email", read_only=True, allow_null=True, default=None
+    )
     target_value = UnitValueField(unit_source="unit", allow_null=True)
 
     class Meta:

@@ -117,7 +117,9 @@ class MembershipRoleInputSerializer(StrictInputSerializer):
 
 
 class ApiKeyOutputSerializer(serializers.ModelSerializer):
-    created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
+    created_by = serializers.EmailField(
+        source="created_by.email", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = WorkspaceApiKey
