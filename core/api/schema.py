@@ -12,7 +12,9 @@ repeats them and a new view cannot forget them:
   rules refuse a change as a conflict (``core.errors.ConflictError``). Views that take a body but change
   nothing (the calculators) say so with ``writes = False``.
 
-A view may still document a refusal of its own with ``responses=``; that entry wins.
+A view may still document a refusal of its own with ``responses=``; that entry wins. Request bodies whose
+serializer refuses unknown fields (``unknown_fields_refused``) are documented with ``additionalProperties:
+false``, so a client generated from the schema never sends a field the API would refuse.
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ def error_response(status_code: int) -> OpenApiResponse:
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema with the refusals of :data:`ERRORS` added to every operation."""
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
+        """A request body whose serializer refuses unknown fields is documented as closed."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and getattr(serializer, "unknown_fields_refused", False):
+            schema["additionalProperties"] = False
+        return schema
 
     def error_status_codes(self) -> list[int]:
         codes = [400, 401, 403, 404, 429]

@@ -28,6 +28,7 @@ from django.test import Client
 from django.test.client import ClientHandler
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -185,7 +186,12 @@ def test_operation_keeps_its_published_contract(
             raise AssertionError(f"{op} answered {response.status_code}") from recorded_errors.seen[-1]
         case.validate_response(response, checks=CHECKS)
 
-    run()
+    try:
+        run()
+    except Unsatisfiable:
+        if MODE is GenerationMode.POSITIVE:
+            raise
+        pytest.skip("nothing to make invalid: the path is fixed and there is no query or body")
     CASES[f"{op} as {principal}"] = count
     if os.environ.get("CONTRACT_REPORT"):
         with open(os.environ["CONTRACT_REPORT"], "a", encoding="utf-8") as report:
