@@ -121,6 +121,14 @@ def metric_totals(
     return MetricTotals(sums, frozenset(reported))
 
 
+def formula_names_known(*, plan: KpiPlan | None = None) -> set[str]:
+    """The names a formula may read: the workspace's base metrics, and the plan's node keys given a plan."""
+    known = set(Metric.objects.values_list("key", flat=True))
+    if plan is not None:
+        known |= set(KpiNode.objects.filter(plan=plan).values_list("key", flat=True))
+    return known
+
+
 def _actuals(*, start: dt.date, end: dt.date, owner_id: Any = None) -> Any:
     actuals = MetricActual.objects.filter(date__gte=start, date__lte=end)
     return actuals.filter(owner_id=owner_id) if owner_id else actuals

@@ -500,7 +500,7 @@ class ChecklistItemViewSet(
         item = services.checklist_item_update(actor=self.actor, item=item, **data)
         return Response(ItemOutputSerializer(item, context=self._context([item])).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         events = selectors.checklist_item_history(item=self.get_object())
         return Response(AuditEventOutputSerializer(events, many=True).data)

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+
+from kpi.units import value_quantize
 
 __all__ = [
     "AXIS_LABELS",
@@ -627,15 +629,17 @@ def get_item(key: str) -> ChecklistItem:
 
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
+_BELOW_COMPLETE = Decimal("99.99")
 
 
 @dataclass(frozen=True)
 class AxisProgress:
     """Done items over applicable items. ``axis`` is None for the overall figure.
 
-    ``percent`` is None when no item is applicable (nothing to do). Otherwise it is rounded *down* to
-    two decimals, so it never shows 100 before every applicable item is done, and comparing it with a
-    threshold on the 0.01 grid (such as 80) gives the same answer as the exact fraction.
+    ``percent`` is None when no item is applicable (nothing to do). Otherwise it is the figure people read:
+    rounded half-up to two decimals as every percentage of the product (``kpi.units``; 8 of 11 is 72.73,
+    not 72.72), except that it never shows 100 before every applicable item is done (99.99 at most).
+    ``exact_percent`` is the unrounded fraction, which the phase rule compares with its threshold.
     """
 
     axis: Axis | None
@@ -648,10 +652,18 @@ class AxisProgress:
         return self.total - self.not_applicable
 
     @property
-    def percent(self) -> Decimal | None:
+    def exact_percent(self) -> Decimal | None:
         if self.applicable == 0:
             return None
-        return (Decimal(self.done) * _HUNDRED / Decimal(self.applicable)).quantize(_CENT, ROUND_DOWN)
+        return Decimal(self.done) * _HUNDRED / Decimal(self.applicable)
+
+    @property
+    def percent(self) -> Decimal | None:
+        exact = self.exact_percent
+        if exact is None:
+            return None
+        shown = value_quantize(exact, "percent").quantize(_CENT)
+        return min(shown, _BELOW_COMPLETE) if not self.is_complete else shown
 
     @property
     def is_complete(self) -> bool:
@@ -665,7 +677,8 @@ class ProgressResult:
 
     @property
     def percent_by_axis(self) -> dict[Axis, Decimal | None]:
-        return {axis: self.by_axis[axis].percent for axis in Axis}
+        """The exact per-axis fractions (0-100) the phase rule reads."""
+        return {axis: self.by_axis[axis].exact_percent for axis in Axis}
 
     @property
     def phase(self) -> Phase:
@@ -753,7 +766,8 @@ def engagement_phase(progress_by_axis: Mapping[Axis, _PhaseInput] | Mapping[str,
     """The engagement phase from per-axis percent done (0-100), see the rule above.
 
     Every axis (S, M, D) must be present; a value of None means the axis has no applicable items.
-    ``AxisProgress`` values are accepted too (their ``percent`` is used).
+    ``AxisProgress`` values are accepted too (their exact fraction is used, never the rounded figure, so
+    79.996 stays below a threshold of 80).
     """
     normalised: dict[Axis, Decimal | None] = {}
     for axis_value, value in progress_by_axis.items():
@@ -761,7 +775,7 @@ def engagement_phase(progress_by_axis: Mapping[Axis, _PhaseInput] | Mapping[str,
             axis = Axis(axis_value)
         except ValueError:
             raise ValueError(f"unknown axis {axis_value!r}") from None
-        percent = value.percent if isinstance(value, AxisProgress) else value
+        percent = value.exact_percent if isinstance(value, AxisProgress) else value
         if percent is not None:
             if isinstance(percent, bool) or not isinstance(percent, int | Decimal):
                 raise ValueError(f"axis {axis.value}: percent must be a Decimal or int, got {percent!r}")

@@ -15,6 +15,7 @@ parameters) and are rendered here; the result and signals answer each sentence i
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -119,6 +120,47 @@ def decision_data(matrix: DecisionMatrix) -> dict[str, Any]:
     }  # fmt: skip
 
 
+class DecisionOutputSerializer(serializers.Serializer):
+    """A matrix's recorded decision (``decision_data``): ``decided`` false and the decision's fields null when
+    none is recorded."""
+
+    decided = serializers.BooleanField(read_only=True)
+    status = serializers.ChoiceField(choices=DecisionMatrix.Status.choices, read_only=True)
+    option = serializers.UUIDField(read_only=True, allow_null=True)
+    option_name = serializers.CharField(read_only=True, allow_null=True)
+    option_kind = serializers.CharField(read_only=True, allow_null=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True, default_timezone=dt.UTC)
+    decided_by = serializers.CharField(read_only=True, allow_null=True)
+    decided_by_membership = serializers.UUIDField(read_only=True, allow_null=True)
+    reason = serializers.CharField(read_only=True, allow_null=True)
+    requirements = serializers.CharField(read_only=True)
+    development_plan = serializers.CharField(read_only=True)
+
+
+def _both_languages(field: str) -> dict[str, serializers.Field]:
+    """The ``{field}_ja`` / ``{field}_en`` pair of :func:`_in_both`, as output fields."""
+    return {f"{field}_{lang}": serializers.CharField(read_only=True) for lang in ("ja", "en")}
+
+
+class SignalQuestionOutputSerializer(serializers.Serializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {"key": serializers.CharField(read_only=True), **_both_languages("question"),
+                "answer": serializers.BooleanField(read_only=True, allow_null=True)}  # fmt: skip
+
+
+class SignalsOutputSerializer(serializers.Serializer):
+    """The six "package falls short" questions, their answers and what they imply."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "questions": SignalQuestionOutputSerializer(many=True, read_only=True),
+            "yes_count": serializers.IntegerField(read_only=True),
+            "complete": serializers.BooleanField(read_only=True),
+            "implication": serializers.CharField(read_only=True),
+            **_both_languages("summary"),
+        }
+
+
 class MatrixOutputSerializer(serializers.ModelSerializer):
     weights = serializers.SerializerMethodField()
     options = serializers.SerializerMethodField()
@@ -130,15 +172,16 @@ class MatrixOutputSerializer(serializers.ModelSerializer):
                   "updated_at")  # fmt: skip
         read_only_fields = fields
 
-    def get_weights(self, matrix: DecisionMatrix) -> dict[str, int | float]:
+    def get_weights(self, matrix: DecisionMatrix) -> dict[str, float]:
         return {key: _number(w) for key, w in selectors.matrix_weights(matrix).items()}
 
     @extend_schema_field(OptionOutputSerializer(many=True))  # type: ignore[misc]
     def get_options(self, matrix: DecisionMatrix) -> Any:
         return OptionOutputSerializer(selectors.matrix_options(matrix), many=True).data
 
+    @extend_schema_field(DecisionOutputSerializer)
     def get_decision(self, matrix: DecisionMatrix) -> dict[str, Any]:
-        return decision_data(matrix)
+        return DecisionOutputSerializer(decision_data(matrix)).data
 
 
 _WEIGHTS_HELP = (
@@ -362,11 +405,13 @@ class MatrixViewSet(
     def result(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         return Response(result_data(selectors.matrix_evaluate(self.get_object())))
 
-    @extend_schema(methods=["GET"], summary='The six "package falls short" questions and their answers')
+    @extend_schema(methods=["GET"], summary='The six "package falls short" questions and their answers',
+                   responses=SignalsOutputSerializer)  # fmt: skip
     @extend_schema(
         methods=["PUT"],
         summary='Answer the six "package falls short" questions (replaces all answers)',
         request=SignalsInputSerializer,
+        responses=SignalsOutputSerializer,
         examples=[OpenApiExample("Answers", value={"answers": {
             "multi_source_kpi": True, "custom_dashboard": True, "realtime_speed": False,
             "business_specific_kpis": False, "advanced_analysis": False, "long_term_cost_extensibility": None}})],
@@ -378,7 +423,7 @@ class MatrixViewSet(
             data = validated(SignalsInputSerializer, self, request.data)
             matrix = services.matrix_signals_answer(actor=self.actor, matrix=matrix, answers=data["answers"])
         assessed = scoring.signals_assess(matrix.signal_answers or {})
-        return Response({
+        return Response(SignalsOutputSerializer({
             "questions": [
                 {"key": s.key, **_in_both("question", s.question), "answer": (matrix.signal_answers or {}).get(s.key)}
                 for s in scoring.SIGNALS
@@ -387,13 +432,15 @@ class MatrixViewSet(
             "complete": assessed.complete,
             "implication": assessed.implication.value,
             **_in_both("summary", assessed.summary),
-        })  # fmt: skip
+        }).data)  # fmt: skip
 
-    @extend_schema(methods=["GET"], summary="The recorded decision (decided=false when none)")
+    @extend_schema(methods=["GET"], summary="The recorded decision (decided=false when none)",
+                   responses=DecisionOutputSerializer)  # fmt: skip
     @extend_schema(
         methods=["POST"],
         summary="Record the final decision (who and when are taken from the caller and the clock)",
         request=DecisionInputSerializer,
+        responses={201: DecisionOutputSerializer},
         examples=[
             OpenApiExample(
                 "Hybrid",
@@ -410,6 +457,7 @@ class MatrixViewSet(
         methods=["PATCH"],
         summary="Revise the requirements and development plan of the decision",
         request=DecisionUpdateInputSerializer,
+        responses=DecisionOutputSerializer,
     )
     @action(detail=True, methods=["get", "post", "patch"])
     def decision(self, request: Request, workspace_id: Any, pk: Any) -> Response:
@@ -423,7 +471,7 @@ class MatrixViewSet(
             data = validated(DecisionUpdateInputSerializer, self, request.data)
             matrix = services.decision_update(actor=self.actor, matrix=matrix, **data)
         fresh = self.get_queryset().get(id=matrix.id)
-        return Response(decision_data(fresh), status=code)  # fmt: skip
+        return Response(DecisionOutputSerializer(decision_data(fresh)).data, status=code)
 
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, workspace_id: Any, pk: Any) -> Response:

@@ -43,6 +43,7 @@ from checklist.reviews.models import (
     ReviewCadenceAttendee,
     ReviewMeeting,
 )
+from core.api.fields import LocalTimeField
 from core.api.inputs import query_filter, query_flag, validated
 from core.api.pagination import CreatedCursorPagination
 from core.api.renderers import TextDocumentRenderer
@@ -72,6 +73,7 @@ class CadenceKindField(serializers.ChoiceField):
 
 class CadenceOutputSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
+    local_time = LocalTimeField(read_only=True)
     holiday_rule = serializers.CharField(read_only=True)
     attendees = serializers.SerializerMethodField()
     next_meeting_at = serializers.SerializerMethodField()
@@ -114,7 +116,7 @@ class CadenceInputSerializer(StrictInputSerializer):
     )
     month_of_quarter = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True,
                                                 default=None)  # fmt: skip
-    local_time = serializers.TimeField(help_text="Local time in the workspace's time zone (Asia/Tokyo)")
+    local_time = LocalTimeField(help_text="Local time in the workspace's time zone (Asia/Tokyo)")
     duration_minutes = serializers.IntegerField(min_value=5, max_value=720, default=60)
     # Bounded like plans' fiscal years: the scheduler steps dates forward, which a year-9999 start would overflow.
     start_date = serializers.DateField(validators=[_in_planning_range])
@@ -206,9 +208,11 @@ class NotesInputSerializer(StrictInputSerializer):
 
 class ActionPlanOutputSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
-    kpi_key = serializers.CharField(source="kpi_node.key", read_only=True, default=None)
-    kpi_name = serializers.CharField(source="kpi_node.name_ja", read_only=True, default=None)
-    owner_email = serializers.EmailField(source="owner.user.email", read_only=True, default=None)
+    kpi_key = serializers.CharField(source="kpi_node.key", read_only=True, allow_null=True, default=None)
+    kpi_name = serializers.CharField(source="kpi_node.name_ja", read_only=True, allow_null=True, default=None)
+    owner_email = serializers.EmailField(
+        source="owner.user.email", read_only=True, allow_null=True, default=None
+    )
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -210,7 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["tenants.api.throttling.PrincipalRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"principal": os.environ.get("API_THROTTLE_RATE", "1200/min")},
@@ -263,8 +263,15 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"ApiKeyAuth": []}, {"cookieAuth": []}],
-    # Choice sets that share a field name with another app's get a name of their own.
-    "ENUM_NAME_OVERRIDES": {"LeadSourceEnum": "integrations.models.LeadDefinition.Source"},
+    # Choice sets that share a field name with another ("status", "kind") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "PaceStatusEnum": "kpi.selectors.STATUSES",
+        "SolveStatusEnum": ["solved", "undefined", "infeasible"],
+        "DriverKindEnum": ["volume", "rate", "amount"],
+        "NodeKindEnum": "kpi.models.KpiNode.Kind",
+        "MatrixStatusEnum": "checklist.decisions.models.DecisionMatrix.Status",
+        "LeadSourceEnum": "integrations.models.LeadDefinition.Source",
+    },
 }
 
 # One JSON object per line, each with the request id and the workspace id (LOG_FORMAT=text for people).

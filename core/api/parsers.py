@@ -17,9 +17,7 @@ from core.messages import message_render
 MAX_DEPTH = 32
 
 
-def _is_text(value: str) -> bool:
-    if "\x00" in value:
-        return False
+def _is_unicode(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -27,9 +25,23 @@ def _is_text(value: str) -> bool:
     return True
 
 
-def json_value_check(data: Any) -> None:
-    """Raise ParseError if ``data`` nests too deep or holds a string that is not storable text."""
+def _is_text(value: str) -> bool:
+    return "\x00" not in value and _is_unicode(value)
+
+
+def json_value_check(data: Any, *, raw_text_fields: frozenset[str] = frozenset()) -> None:
+    """Raise ParseError if ``data`` nests too deep or holds a string that is not storable text.
+
+    ``raw_text_fields`` are top-level fields whose string value may hold a NUL byte (still Unicode): text
+    that is checked and never stored, so its own check can say where the NUL is.
+    """
     stack: list[tuple[Any, int]] = [(data, 1)]
+    if isinstance(data, dict) and raw_text_fields:
+        raw = {k: v for k, v in data.items() if k in raw_text_fields and isinstance(v, str)}
+        for value in raw.values():
+            if not _is_unicode(value):
+                raise ParseError(message_render("input.forbidden_character"), code="forbidden_character")
+        stack = [({k: v for k, v in data.items() if k not in raw}, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, dict | list):
@@ -45,10 +57,15 @@ def json_value_check(data: Any) -> None:
 
 
 class StrictJSONParser(JSONParser):
+    """The JSON parser of every endpoint; a view that checks some text itself, stores nothing of it and says
+    where it is wrong names those fields in ``raw_text_fields`` (see :func:`json_value_check`)."""
+
+    raw_text_fields: frozenset[str] = frozenset()
+
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise ParseError(message_render("input.too_deep", {"limit": MAX_DEPTH}), code="too_deep") from exc
-        json_value_check(data)
+        json_value_check(data, raw_text_fields=self.raw_text_fields)
         return data

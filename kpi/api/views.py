@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
@@ -15,17 +19,17 @@ from rest_framework.response import Response
 
 from core.api.inputs import document_language, query_filter, validated
 from core.api.pagination import PeriodCursorPagination
+from core.api.parsers import StrictJSONParser
 from core.api.renderers import CsvRenderer, MarkdownRenderer
 from core.errors import ServiceError
 from core.messages import Message
 from kpi import definition_book, selectors, services
+from kpi.api import examples
 from kpi.api import serializers as s
 from kpi.formulas import FormulaError, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
-from kpi.params import ContentName
 from kpi.planning.calendar import PlanningError, fiscal_year_range
 from kpi.planning.reverse import ReverseCalculationError, Stage, reverse_calculate, solve_missing
-from kpi.units import value_format
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.clock import workspace_today
 from tenants.roles import Perm
@@ -39,12 +43,8 @@ OWNER_PARAM = OpenApiParameter("owner", str, description="A membership id: that 
     create=extend_schema(
         summary="Add a workspace's own base metric",
         request=s.MetricInputSerializer,
-        examples=[
-            OpenApiExample(
-                "Ad spend",
-                value={"key": "ad_spend", "name_ja": "広告費", "name_en": "Ad spend", "unit": "jpy"},
-            )
-        ],
+        responses={201: s.MetricOutputSerializer},
+        examples=examples.METRIC_CREATE,
     ),
 )
 class MetricViewSet(
@@ -62,43 +62,50 @@ class MetricViewSet(
         return Response(s.MetricOutputSerializer(metric).data, status=status.HTTP_201_CREATED)
 
 
+SENSITIVITY_RESPONSE = PolymorphicProxySerializer(
+    component_name="PlanSensitivityAnswer",
+    serializers=[s.PlanSensitivityOutputSerializer, s.PlanSensitivityUnavailableOutputSerializer],
+    resource_type_field_name=None,
+)
+
+
 @extend_schema(tags=["kpi"])
 @extend_schema_view(
     create=extend_schema(
         summary="Start a plan (a new version for the fiscal year)", request=s.PlanInputSerializer,
-        examples=[OpenApiExample("FY2026", value={"fiscal_year": 2026, "name": "FY2026 売上1億円計画"})],
+        responses={201: s.PlanOutputSerializer}, examples=examples.PLAN_CREATE,
     ),
     replan=extend_schema(
-        summary="Re-plan: a new draft version; the old one stays readable", request=s.ReplanInputSerializer
+        summary="Re-plan: a new draft version; the old one stays readable", request=s.ReplanInputSerializer,
+        responses={201: s.PlanOutputSerializer},
     ),
     activate=extend_schema(summary="Make this version (a draft or an archived one) the fiscal year's active plan; "
-                                   "a plan failing its check needs confirm", request=s.ActivateInputSerializer),
-    check=extend_schema(summary="Check the plan: SMART per KPI, counts, leading/lagging, owners, KGI"),
-    tree=extend_schema(summary="The KGI -> KSF -> KPI tree"),
+                                   "a plan failing its check needs confirm", request=s.ActivateInputSerializer,
+                           responses=s.PlanOutputSerializer),
+    check=extend_schema(summary="Check the plan: SMART per KPI, counts, leading/lagging, owners, KGI",
+                        responses=s.PlanCheckOutputSerializer),
+    tree=extend_schema(summary="The KGI -> KSF -> KPI tree", responses=s.PlanTreeNodeOutputSerializer(many=True)),
     values=extend_schema(
         summary="Every node's value over a period, computed from actuals (ratios of sums)",
         parameters=[OpenApiParameter("start", dt.date), OpenApiParameter("end", dt.date), OWNER_PARAM],
+        responses=s.PlanValuesOutputSerializer,
     ),
     series=extend_schema(
         summary="Every node's value per day, week, month, quarter, half or fiscal year",
         parameters=[OpenApiParameter("period_kind", str, enum=["day", *s.PERIOD_KINDS]),
                     OpenApiParameter("start", dt.date), OpenApiParameter("end", dt.date), OWNER_PARAM],
+        responses=s.PlanSeriesOutputSerializer,
     ),
     status=extend_schema(
         summary="Pacing: on track / at risk / behind against the target pro-rated by Japanese working days",
         parameters=[OpenApiParameter("as_of", dt.date, description="Default: today (Asia/Tokyo)"),
                     OpenApiParameter("period_kind", str, enum=s.PERIOD_KINDS), OWNER_PARAM],
-        examples=[OpenApiExample("Win rate behind", response_only=True, value={
-            "as_of": "2026-05-20", "period_kind": "month", "owner": None,
-            "thresholds": {"on_track_at": "0.90", "at_risk_at": "0.70"},
-            "nodes": [{"node": "<id>", "key": "win_rate", "kind": "kpi", "name": "受注率", "unit": "percent",
-                       "direction": "higher_is_better", "status": "behind", "status_label": "遅れ",
-                       "period_start": "2026-05-01", "period_end": "2026-05-31", "target": "25", "expected": "25",
-                       "actual": "12.5", "attainment_pct": "50", "message": "受注率: 実績 12.5 / 想定 25（遅れ）"}]})],
+        responses=s.PlanStatusOutputSerializer, examples=examples.PLAN_STATUS,
     ),
     sensitivity=extend_schema(
         summary="Sensitivity of the KGI to each driver and the bottleneck, from actuals to date",
         parameters=[OpenApiParameter("as_of", dt.date), OpenApiParameter("improvement_pct", Decimal)],
+        responses=SENSITIVITY_RESPONSE,
     ),
     definition_book_markdown=extend_schema(
         summary="KPI definition book (Markdown)", parameters=[OpenApiParameter("lang", str, enum=["ja", "en"])],
@@ -133,27 +140,14 @@ class PlanViewSet(
         plan = services.plan_activate(actor=self.actor, plan=self.get_object(), **data)
         return Response(s.PlanOutputSerializer(plan).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def tree(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        return Response(selectors.plan_tree(self.get_object()))
+        tree = selectors.plan_tree(self.get_object())
+        return Response(s.PlanTreeNodeOutputSerializer(tree, many=True).data)
 
     @action(detail=True, methods=["get"])
     def check(self, request: Request, workspace_id: Any, pk: Any) -> Response:
-        result = selectors.plan_check_run(plan=self.get_object())
-        return Response({
-            "ok": not result.has_errors,
-            "findings": [
-                {"level": f.level, "code": f.code, "message": f.message.render(),
-                 "kpis": list(f.kpi_keys)}
-                for f in result.findings
-            ],
-            "kpis": [
-                {"key": r.key, "passed": r.passed, "checks": [
-                    {"criterion": c.criterion, "passed": c.passed, "code": c.code,
-                     "reason": c.message.render()} for c in r.checks]}
-                for r in result.smart_results
-            ],
-        })  # fmt: skip
+        return Response(s.PlanCheckOutputSerializer(selectors.plan_check_run(plan=self.get_object())).data)
 
     @action(detail=True, methods=["get"])
     def values(self, request: Request, workspace_id: Any, pk: Any) -> Response:
@@ -167,8 +161,8 @@ class PlanViewSet(
         values = selectors.kpi_values(
             plan=plan, start=query["start"], end=query["end"], owner_id=_id(query["owner"]), shape=shape
         )
-        return Response({"start": query["start"], "end": query["end"], "owner": _id(query["owner"]),
-                         "values": _formatted(shape, values)})  # fmt: skip
+        answer = {**query, "values": values}
+        return Response(s.PlanValuesOutputSerializer(answer, context={"units": shape.units}).data)
 
     @action(detail=True, methods=["get"])
     def series(self, request: Request, workspace_id: Any, pk: Any) -> Response:
@@ -177,11 +171,8 @@ class PlanViewSet(
         shape = selectors.plan_shape(plan)
         points = selectors.kpi_series(plan=plan, period_kind=query["period_kind"], start=query["start"],
                                       end=query["end"], owner_id=_id(query["owner"]), shape=shape)  # fmt: skip
-        return Response({
-            "period_kind": query["period_kind"], "owner": _id(query["owner"]),
-            "periods": [{"label": p.label.render(), "start": p.start, "end": p.end,
-                         "values": _formatted(shape, p.values)} for p in points],
-        })  # fmt: skip
+        answer = {**query, "periods": points}
+        return Response(s.PlanSeriesOutputSerializer(answer, context={"units": shape.units}).data)
 
     @action(detail=True, methods=["get"])
     def status(self, request: Request, workspace_id: Any, pk: Any) -> Response:
@@ -190,22 +181,8 @@ class PlanViewSet(
         as_of = query["as_of"] or workspace_today(self.workspace)
         statuses = selectors.kpi_statuses(plan=plan, as_of=as_of, period_kind=query["period_kind"],
                                           owner_id=_id(query["owner"]), kinds=tuple(KpiNode.Kind.values))  # fmt: skip
-        return Response({
-            "as_of": as_of, "period_kind": query["period_kind"], "owner": _id(query["owner"]),
-            "thresholds": {"on_track_at": str(self.workspace.pace_at_risk_threshold),
-                           "at_risk_at": str(self.workspace.pace_behind_threshold)},
-            "nodes": [{
-                "node": str(st.node.id), "key": st.node.key, "kind": st.node.kind,
-                "name": _name(st.node.key, st.node.name_ja, st.node.name_en), "unit": st.node.unit,
-                "direction": st.node.direction,
-                "status": st.status, "status_label": selectors.STATUS_LABELS[st.status].render(),
-                "period_start": st.period_start, "period_end": st.period_end,
-                "target": value_format(st.target, st.node.unit), "expected": value_format(st.expected, st.node.unit),
-                "actual": value_format(st.actual, st.node.unit),
-                "attainment_pct": value_format(st.attainment * 100, "percent") if st.attainment is not None else None,
-                "message": st.message.render(),
-            } for st in statuses],
-        })  # fmt: skip
+        answer = {**query, "as_of": as_of, "workspace": self.workspace, "statuses": statuses}
+        return Response(s.PlanStatusOutputSerializer(answer).data)
 
     @action(detail=True, methods=["get"])
     def sensitivity(self, request: Request, workspace_id: Any, pk: Any) -> Response:
@@ -219,27 +196,9 @@ class PlanViewSet(
         except PlanningError as exc:
             raise ServiceError(exc.message.code, params=exc.message.params) from exc
         if result is None:
-            reason = Message("kpi.sensitivity.unavailable").render()
-            return Response({"available": False, "as_of": as_of, "reason": reason})
-        bottleneck = result.bottleneck
-        return Response({
-            "available": True, "as_of": as_of, "improvement_pct": str(result.improvement_pct),
-            "plan_kgi": value_format(result.plan_kgi, "jpy"), "projected_kgi": value_format(result.projected_kgi, "jpy"),
-            "gap_to_plan": value_format(result.gap_to_plan_jpy, "jpy"),
-            "bottleneck": bottleneck.key if bottleneck else None,
-            "summary": result.summary.render(),
-            "method": result.method.render(),
-            "drivers": [{
-                "rank": r.rank, "key": r.key, "name": _name(r.key, r.name_ja, r.name_en), "kind": r.kind,
-                "plan": str(r.plan), "plan_to_date": str(r.plan_to_date),
-                "actual": str(r.actual) if r.actual is not None else None,
-                "attainment_pct": value_format(r.attainment_pct, "percent"), "behind_plan": r.behind_plan,
-                "effect_of_improvement": value_format(r.effect_of_improvement_jpy, "jpy"),
-                "uplift_if_plan": value_format(r.uplift_if_plan_jpy, "jpy"),
-                "note": r.note.render() if r.note else None,
-            } for r in result.rows],
-            "notes": [n.render() for n in result.notes],
-        })  # fmt: skip
+            unavailable = {"as_of": as_of, "reason": Message("kpi.sensitivity.unavailable")}
+            return Response(s.PlanSensitivityUnavailableOutputSerializer(unavailable).data)
+        return Response(s.PlanSensitivityOutputSerializer({"as_of": as_of, "result": result}).data)
 
     def _definition_book(self, request: Request) -> definition_book.DefinitionBook:
         return definition_book.definition_book_build(plan=self.get_object(), language=document_language(self))
@@ -259,35 +218,18 @@ class PlanViewSet(
         return response
 
 
-def _name(key: str, name_ja: str, name_en: str) -> str:
-    """A name people gave, in the request's language (English falls back to Japanese)."""
-    return ContentName(key, name_ja, name_en).display()
-
-
 def _id(obj: Any) -> str | None:
     return str(obj.id) if obj is not None else None
 
 
-def _formatted(shape: selectors.PlanShape, values: dict[str, Any]) -> dict[str, str | None]:
-    """Each value for its unit (node units win over metric units for the same key)."""
-    return {key: value_format(value, shape.units.get(key, "count")) for key, value in values.items()}
-
-
 @extend_schema(tags=["kpi"])
 @extend_schema_view(
-    create=extend_schema(
-        summary="Add a node to the tree",
-        request=s.NodeInputSerializer,
-        examples=[OpenApiExample("Win rate", value={
-            "plan": "<plan id>", "parent": "<ksf id>", "kind": "kpi", "key": "win_rate", "name_ja": "受注率",
-            "formula": "wins / meetings * 100", "unit": "percent", "indicator": "lagging", "target_value": "25"})],
-    ),
-    partial_update=extend_schema(request=s.NodeUpdateSerializer),
+    create=extend_schema(summary="Add a node to the tree", request=s.NodeInputSerializer,
+                         responses={201: s.NodeOutputSerializer}, examples=examples.NODE_CREATE),
+    partial_update=extend_schema(request=s.NodeUpdateSerializer, responses=s.NodeOutputSerializer),
+    destroy=extend_schema(responses={204: None}),
     cascade=extend_schema(summary="Cascade the annual target to halves, quarters, months and weeks (sums back exactly)",
-                          request=s.CascadeInputSerializer,
-                          examples=[OpenApiExample("By working days", value={"mode": "working_days"}),
-                                    OpenApiExample("By the consultant's weights", value={
-                                        "mode": "weights", "weights": ["1", "1", "1", "1", "1", "2", "1", "1", "1", "1", "1", "2"]})],
+                          request=s.CascadeInputSerializer, examples=examples.NODE_CASCADE,
                           responses={200: s.TargetOutputSerializer(many=True)}),
 )  # fmt: skip
 class NodeViewSet(
@@ -335,7 +277,7 @@ class NodeViewSet(
         services.node_delete(actor=self.actor, node=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def cascade(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         data = validated(s.CascadeInputSerializer, self, request.data)
         targets = services.target_cascade(
@@ -363,7 +305,7 @@ class TargetViewSet(WorkspaceScopedViewMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema(tags=["kpi"])
 @extend_schema_view(create=extend_schema(
     summary="Record a day's value (idempotent by metric, date and owner)", request=s.ActualInputSerializer,
-    examples=[OpenApiExample("Meetings held today", value={"metric": "meetings", "date": "2026-05-07", "value": "4"})]))  # fmt: skip
+    responses={200: s.ActualOutputSerializer, 201: s.ActualOutputSerializer}, examples=examples.ACTUAL_CREATE))  # fmt: skip
 class ActualViewSet(
     WorkspaceScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -400,29 +342,47 @@ class _ToolView(WorkspaceScopedViewMixin, GenericAPIView):
 
     permission_read = Perm.KPI_READ
     permission_write = Perm.KPI_READ
+    writes = False  # core.api.schema: no 409 to document
 
 
-@extend_schema(tags=["kpi tools"], summary="Validate a formula", request=s.FormulaInputSerializer,
-               examples=[OpenApiExample("Win rate", value={"formula": "wins / meetings * 100"})])  # fmt: skip
+class FormulaBodyParser(StrictJSONParser):
+    """A NUL byte in the formula reaches the formula check, which refuses it at its column (nothing is
+    stored); anywhere else in the body it is refused as everywhere."""
+
+    raw_text_fields = frozenset({"formula"})
+
+
+VALIDATE_RESPONSE = PolymorphicProxySerializer(
+    component_name="FormulaCheck",
+    serializers=[s.FormulaValidOutputSerializer, s.FormulaInvalidOutputSerializer],
+    resource_type_field_name=None,
+)
+
+
+@extend_schema(
+    tags=["kpi tools"], summary="Validate a formula", request=s.FormulaInputSerializer,
+    description="A refused formula is still a 200 (the check succeeded): `valid` is false and `error` says "
+    "what is wrong and where (`column`, 1-based; every refusal has one). A 400 is a malformed request, "
+    "not a refused formula.",
+    responses=VALIDATE_RESPONSE, examples=examples.FORMULA_VALIDATE,
+)  # fmt: skip
 class FormulaValidateView(_ToolView):
     serializer_class = s.FormulaInputSerializer
+    parser_classes = [FormulaBodyParser]
 
     def post(self, request: Request, workspace_id: Any) -> Response:
         data = validated(s.FormulaInputSerializer, self, request.data)
-        known = set(Metric.objects.values_list("key", flat=True))
-        if data["plan"] is not None:
-            known |= set(KpiNode.objects.filter(plan=data["plan"]).values_list("key", flat=True))
+        known = selectors.formula_names_known(plan=data["plan"])
         try:
             formula = validate_formula(data["formula"], known_names=known)
         except FormulaError as exc:
-            return Response({"valid": False, "error": exc.to_dict()})
-        return Response({"valid": True, "references": sorted(formula.references)})
+            return Response(s.FormulaInvalidOutputSerializer(exc).data)
+        return Response(s.FormulaValidOutputSerializer(formula).data)
 
 
-@extend_schema(tags=["kpi tools"], summary="Reverse-calculate the funnel from the KGI (逆算)", request=s.ReverseInputSerializer,
-               examples=[OpenApiExample("Seed 004", value={"kgi_target": "100000000", "avg_deal_size": "5000000", "stages": [
-                   {"from_key": "meetings", "rate_key": "win_rate", "rate": "25", "to_key": "wins"},
-                   {"from_key": "appointments", "rate_key": "meeting_rate", "rate": "50", "to_key": "meetings"}]})])  # fmt: skip
+@extend_schema(tags=["kpi tools"], summary=examples.REVERSE_CALCULATE_SUMMARY,
+               request=s.ReverseInputSerializer, responses=s.ReverseOutputSerializer,
+               examples=examples.REVERSE_CALCULATE)  # fmt: skip
 class ReverseCalculateView(_ToolView):
     serializer_class = s.ReverseInputSerializer
 
@@ -435,18 +395,11 @@ class ReverseCalculateView(_ToolView):
             )  # fmt: skip
         except ReverseCalculationError as exc:
             raise ServiceError(exc.message.code, params=exc.message.params, field="stages") from exc
-        return Response({
-            "defined": result.defined,
-            "required": result.as_dict(),
-            "levels": [{**asdict(level), "name": _name(level.key, level.name_ja, level.name_en)}
-                       for level in result.levels],
-            "undefined_reason": result.undefined_reason.render() if result.undefined_reason else None,
-            "rounding_rule": result.rounding_rule.render(),
-        })  # fmt: skip
+        return Response(s.ReverseOutputSerializer(result).data)
 
 
 @extend_schema(tags=["kpi tools"], summary="Solve the one missing driver", request=s.SolveInputSerializer,
-               examples=[OpenApiExample("Seed 000", value={"revenue": "100000000", "top_volume": "1200", "rates": ["30", "20"], "avg_deal_size": None})])  # fmt: skip
+               responses=s.SolveOutputSerializer, examples=examples.SOLVE)  # fmt: skip
 class SolveView(_ToolView):
     serializer_class = s.SolveInputSerializer
 
@@ -456,13 +409,4 @@ class SolveView(_ToolView):
             result = solve_missing(**data)
         except ReverseCalculationError as exc:
             raise ServiceError(exc.message.code, params=exc.message.params) from exc
-        return Response({
-            "status": result.status, "unknown": result.unknown, "value_exact": result.value_exact,
-            "unknown_slot": result.unknown_slot, "rate_index": result.rate_index,
-            "unknown_name": result.unknown_name.display(),
-            "value_rounded": result.value_rounded, "wins_exact": result.wins_exact,
-            "undefined_reason": result.undefined_reason.render() if result.undefined_reason else None,
-            "infeasible_reason": result.infeasible_reason.render() if result.infeasible_reason else None,
-            "reason": result.reason.as_json() if result.reason else None,
-            "rounding_rule": result.rounding_rule.render(),
-        })  # fmt: skip
+        return Response(s.SolveOutputSerializer(result).data)

@@ -118,9 +118,12 @@ def _check_characters(source: str) -> None:
     if not isinstance(source, str):
         raise FormulaError("syntax", detail="not_text")
     if len(source) > MAX_LENGTH:
-        raise FormulaError("too_long", params={"length": len(source), "limit": MAX_LENGTH})
+        # Points at the first character past the limit.
+        raise FormulaError(
+            "too_long", column=MAX_LENGTH + 1, params={"length": len(source), "limit": MAX_LENGTH}
+        )
     if not source.strip():
-        raise FormulaError("empty")
+        raise FormulaError("empty", column=1)
     depth = 0
     for index, char in enumerate(source):
         column = index + 1
@@ -155,7 +158,7 @@ def _parse(text: str, lead: int) -> ast.Expression:
     except SyntaxError as error:
         raise _diagnose_syntax_error(text, lead, error) from error
     except (ValueError, RecursionError, MemoryError, OverflowError) as error:
-        raise FormulaError("syntax") from error
+        raise FormulaError("syntax", column=lead + 1) from error
 
 
 def _diagnose_syntax_error(text: str, lead: int, error: SyntaxError) -> FormulaError:
@@ -170,7 +173,8 @@ def _diagnose_syntax_error(text: str, lead: int, error: SyntaxError) -> FormulaE
     if open_columns:
         return FormulaError("syntax", column=open_columns[-1], detail="unclosed")
     if not isinstance(error.offset, int) or not 1 <= error.offset <= len(text):
-        return FormulaError("syntax", detail="incomplete")  # the parser ran out of text, e.g. "wins +"
+        # The parser ran out of text ("wins +"): the position is just past the end, where more was expected.
+        return FormulaError("syntax", column=lead + len(text) + 1, detail="incomplete")
     return FormulaError("syntax", column=lead + error.offset)
 
 

@@ -408,6 +408,20 @@ class SolveResult:
     def wins_exact(self) -> Decimal | None:
         return self.counts_exact[-1] if self.counts_exact else None
 
+    @property
+    def unit(self) -> str:
+        """The unit of the solved value: jpy for revenue and the average deal, count for the volume, percent
+        for a rate."""
+        return _UNIT_OF_UNKNOWN[self.unknown]
+
+
+_UNIT_OF_UNKNOWN: dict[str, str] = {
+    "revenue": "jpy",
+    "avg_deal_size": "jpy",
+    "top_volume": "count",
+    "rate": "percent",
+}
+
 
 def _slot_name(slot: str) -> Term:
     if slot.startswith("rates["):

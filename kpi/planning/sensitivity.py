@@ -126,6 +126,11 @@ class DriverSensitivity:
     uplift_if_plan_jpy: Decimal | None
     note: Message | None
 
+    @property
+    def unit(self) -> str:
+        """The unit of ``plan``, ``plan_to_date`` and ``actual``: count, percent or jpy."""
+        return _UNIT_BY_KIND[self.kind]
+
 
 @dataclass(frozen=True, slots=True)
 class SensitivityResult:

@@ -19,6 +19,9 @@ ROLE_BY_KEY = {key: role for role, key in ROLE_KEYS.items()}
 class StrictInputSerializer(serializers.Serializer):
     """Input serializers refuse fields they do not know, rather than silently ignoring them."""
 
+    # The schema says so (core.api.schema: ``additionalProperties: false``), so clients know it too.
+    unknown_fields_refused = True
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - {name for name, f in self.fields.items() if not f.read_only})
@@ -117,7 +120,9 @@ class MembershipRoleInputSerializer(StrictInputSerializer):
 
 
 class ApiKeyOutputSerializer(serializers.ModelSerializer):
-    created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
+    created_by = serializers.EmailField(
+        source="created_by.email", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = WorkspaceApiKey

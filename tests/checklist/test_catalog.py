@@ -224,19 +224,33 @@ def test_progress_infers_the_template_and_counts_missing_items_as_todo() -> None
     result = progress({"B05": DONE})
     assert result.overall.total == 15
     assert result.overall.done == 1
-    # 1/15 = 6.666... -> 6.66: rounded down so progress is never overstated.
-    assert result.overall.percent == Decimal("6.66")
+    # 1/15 = 6.666... -> 6.67: rounded half-up, as every percentage of the product.
+    assert result.overall.percent == Decimal("6.67")
     assert result.by_axis[D].total == 0
     assert result.by_axis[D].percent is None
 
 
-def test_progress_rounds_down_so_one_short_is_never_100() -> None:
+def test_progress_rounds_half_up_yet_one_short_is_never_100() -> None:
     status = dict.fromkeys(KPI_DESIGN.keys[:11], DONE) | {"A20": NA}
     assert progress(status, KPI_DESIGN).overall.percent == Decimal("57.89")  # 11/19 = 57.894...
     almost = dict.fromkeys(KPI_DESIGN.keys, DONE) | {"A20": TODO}
     assert progress(almost, KPI_DESIGN).overall.percent == Decimal("95.00")
     all_but_one = progress_from_axes([(S, DONE)] * 9999 + [(S, TODO)])
     assert all_but_one.overall.percent == Decimal("99.99")
+    # 19999/20000 = 99.995 would round to 100.00: shown as 99.99 while an item is open.
+    nearly = progress_from_axes([(S, DONE)] * 19999 + [(S, TODO)])
+    assert nearly.overall.percent == Decimal("99.99") and nearly.overall.exact_percent == Decimal("99.995")
+    assert progress_from_axes([(S, DONE)] * 8 + [(S, TODO)] * 3).overall.percent == Decimal(
+        "72.73"
+    )  # not 72.72
+
+
+def test_the_phase_reads_the_exact_fraction_not_the_rounded_figure() -> None:
+    # 19999 of 25000 = 79.996%: shown as 80.00, still below the 80% threshold of the strategy phase.
+    result = progress_from_axes([(S, DONE)] * 19999 + [(S, TODO)] * 5001 + [(M, DONE), (D, DONE)])
+    assert result.by_axis[S].percent == Decimal("80.00")
+    assert result.phase == engagement_phase({"S": Decimal("79.996"), "M": 100, "D": 100})
+    assert result.phase != engagement_phase({"S": 80, "M": 100, "D": 100})
 
 
 def test_progress_all_not_applicable_axis_has_no_percent() -> None:
@@ -292,13 +306,13 @@ def test_engagement_phase_rule(s: Decimal | None, m: Decimal | None, d: Decimal 
 
 
 def test_engagement_phase_from_real_progress() -> None:
-    # 11 of 12 S items done = 91.66% >= 80 -> past strategy; M: 4 of 5 = 80% -> past setup;
+    # 11 of 12 S items done = 91.67% >= 80 -> past strategy; M: 4 of 5 = 80% -> past setup;
     # D: 2 of 3 = 66.66% -> build.
     strategy_items = [k for k, axis in A_AXES.items() if axis is S]
     status = dict.fromkeys(strategy_items[:11], DONE) | {"A07": DONE, "A08": DONE, "A09": DONE, "A10": DONE}
     status |= {"A11": DONE, "A12": DONE}
     result = progress(status, KPI_DESIGN)
-    assert result.by_axis[S].percent == Decimal("91.66")
+    assert result.by_axis[S].percent == Decimal("91.67")
     assert result.by_axis[M].percent == Decimal("80.00")
     assert result.phase is Phase.BUILD
     # A13 not applicable (package chosen): D becomes 2/2 -> operate.

@@ -152,7 +152,7 @@ def test_progress_counts_verified_items_and_gives_the_phase(world: World, client
     by_key = {c["template_key"]: c for c in response.json()["results"]}
     a = by_key["kpi_design"]["progress"]
     # A: 12 strategy items (A01-A06, A15-A20), 7 of them verified (A01-A06, A18): 7/12 = 58.33%
-    # (rounded down); M (5 items) and D (3 items) have none done, so the phase is still strategy.
+    # (rounded half-up); M (5 items) and D (3 items) have none done, so the phase is still strategy.
     assert a["by_axis"]["S"] == {
         "total": 12,
         "done": 7,
@@ -169,14 +169,14 @@ def test_progress_counts_verified_items_and_gives_the_phase(world: World, client
     assert b["by_axis"]["S"]["percent"] == "45.45" and b["overall"]["percent"] == "33.33"
     assert b["by_axis"]["D"] == {"total": 0, "done": 0, "not_applicable": 0, "applicable": 0, "percent": None}
 
-    # Marking an item not applicable takes it out of the denominator: 7 done of 11 applicable on S = 63.63%.
+    # Marking an item not applicable takes it out of the denominator: 7 done of 11 applicable on S = 63.64% (rounded half-up).
     client = client_as("manager")
     with workspace_context(world.a.workspace.id):
         item = ChecklistItem.objects.get(checklist=checklists["kpi_design"], key="A19")
     body = {"status": "not_applicable", "not_applicable_reason": "部門が1つだけのため"}
     assert client.patch(url(world, f"checklist/items/{item.id}/"), body, format="json").status_code == 200
     a = client.get(url(world, f"checklist/checklists/{checklists['kpi_design'].id}/")).json()["progress"]
-    assert a["by_axis"]["S"]["applicable"] == 11 and a["by_axis"]["S"]["percent"] == "63.63"
+    assert a["by_axis"]["S"]["applicable"] == 11 and a["by_axis"]["S"]["percent"] == "63.64"
 
 
 def test_kpi_losing_its_owner_unverifies_b15_through_the_api(world: World, client_as: Any) -> None:

@@ -363,7 +363,8 @@ def test_leading_and_trailing_spaces_are_allowed_and_counted_in_columns() -> Non
 def test_length_limit_is_inclusive() -> None:
     assert isinstance(parse_formula("1" + " " * (MAX_LENGTH - 1)), Formula)
     error = error_of("1" + " " * MAX_LENGTH)
-    assert (error.code, error.column, error.params) == ("too_long", None, {"length": 257, "limit": 256})
+    # The position is the first character past the limit.
+    assert (error.code, error.column, error.params) == ("too_long", 257, {"length": 257, "limit": 256})
 
 
 def test_depth_limit() -> None:
@@ -557,9 +558,23 @@ def test_language_fallback(lang: str, expected: str) -> None:
     assert in_language(error.message, lang) == in_language(error.message, expected)
 
 
+def test_refusals_about_the_whole_text_still_carry_a_position() -> None:
+    """An empty formula points at its start, an incomplete one just past its end, an over-long one at the
+    first character past the limit: a client can always put the cursor there."""
+    assert (error_of("   ").column, ja(error_of("   ").message)) == (1, "1文字目: 式が空です")
+    assert (error_of("wins +").column, en(error_of("wins +").message)) == (
+        7,
+        "column 7: the formula is incomplete",
+    )
+    assert error_of("meetings /").column == 11
+    assert error_of("  wins *  ").column == 11
+    assert error_of("x" * 300).column == 257
+
+
 def test_message_without_a_position_has_no_prefix() -> None:
-    assert ja(error_of("   ").message) == "式が空です"
-    assert en(error_of("wins +").message) == "the formula is incomplete"
+    """Only something that is not text at all has no position."""
+    error = FormulaError("syntax", detail="not_text")
+    assert error.column is None and en(error.message) == "the formula must be text"
 
 
 @pytest.mark.parametrize(

@@ -173,8 +173,8 @@ def test_hostile_formula_is_refused_quickly(source: str, code: str) -> None:
         assert message
         assert "{" not in message.replace("{...}", "")
         json.dumps(to_dict_in(error, lang))
-    if error.column is not None:
-        assert 1 <= error.column <= len(source)
+    # Every refusal carries a position: a column of the text, or just past its end (incomplete or empty).
+    assert error.column is not None and 1 <= error.column <= len(source) + 1, error
 
 
 @pytest.mark.parametrize("value", [None, b"wins", 42, Decimal(1), ["wins"], {"formula": "wins"}])

@@ -25,7 +25,8 @@ def check_parse(text: str) -> Formula | None:
         for lang in ("ja", "en"):
             assert in_language(error.message, lang)
             json.dumps(to_dict_in(error, lang))
-        assert error.column is None or 1 <= error.column <= len(text) + 1
+        # Every refusal of text says where: a column of the text, or just past its end (incomplete).
+        assert error.column is not None and 1 <= error.column <= len(text) + 1, error
         return None
 
 

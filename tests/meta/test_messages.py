@@ -37,12 +37,12 @@ EXEMPT = (
     re.compile(r"^checklist/decisions/criteria\.py$"),
     re.compile(r"^integrations/csv_import/fields\.py$"),  # the headers and words people write in CSV files
     re.compile(r"(^|/)demo\.py$"),
+    # The OpenAPI examples: sample requests and answers of a Japanese client (user content, not system text).
+    re.compile(r"^kpi/api/examples\.py$"),
 )
 
 # Offences per module still to move (``_ja``/``_en`` identifiers + Japanese literals + localized() calls).
-MESSAGE_DEBT: dict[str, int] = {
-    "kpi/api/views.py": 7,  # OpenAPI examples in Japanese; left while the API contract work changes this file
-}
+MESSAGE_DEBT: dict[str, int] = {}
 
 
 def _user_content_fields() -> set[str]:
