@@ -34,6 +34,15 @@ MAX_BUDGET_WAIT_SECONDS = 120.0
 
 
 @dataclass(frozen=True, slots=True)
+class Reply:
+    """A successful response, decoded once."""
+
+    body: Any
+    headers: httpx.Headers
+    status: int
+
+
+@dataclass(frozen=True, slots=True)
 class RetryPolicy:
     max_attempts: int = 6
     base_delay: float = 1.0
@@ -78,8 +87,8 @@ class RequestLoop:
         rates: Mapping[str, Rate],
         params: Mapping[str, Any] | None = None,
         json: Any = None,
-    ) -> httpx.Response:
-        """Send ``path`` (relative to the account's base URL) and return a successful response.
+    ) -> Reply:
+        """Send ``path`` (relative to the account's base URL) and return the decoded successful response.
 
         ``rates`` maps bucket suffixes to their rates: every request takes one token from each."""
         refreshed = False
@@ -102,7 +111,11 @@ class RequestLoop:
             else:
                 classified = self.classify(response)
                 if classified is None:
-                    return response
+                    try:
+                        return Reply(response.json(), response.headers, response.status_code)
+                    except ValueError:
+                        # A body cut short in transit: the request itself was fine, so ask again.
+                        classified = TransientError(response.status_code, "invalid_json")
                 error = classified
             if isinstance(error, TokenExpired):
                 if refreshed or not self.tokens.can_refresh:

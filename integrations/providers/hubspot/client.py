@@ -225,20 +225,20 @@ class HubSpotClient:
         if after:
             params["after"] = after
         path = f"{self.objects_path}/{object_type}"
-        return self.loop.send("GET", path, rates=self.general_rates, params=params).json()
+        return self.loop.send("GET", path, rates=self.general_rates, params=params).body
 
     def search(self, object_type: str, body: Mapping[str, Any]) -> dict[str, Any]:
         path = f"{self.objects_path}/{object_type}/search"
-        return self.loop.send("POST", path, rates=self.search_rates, json=dict(body)).json()
+        return self.loop.send("POST", path, rates=self.search_rates, json=dict(body)).body
 
     def owners(self, *, archived: bool = False, after: str | None = None) -> dict[str, Any]:
         params: dict[str, Any] = {"limit": LIST_LIMIT, "archived": "true" if archived else "false"}
         if after:
             params["after"] = after
-        return self.loop.send("GET", "/crm/v3/owners", rates=self.general_rates, params=params).json()
+        return self.loop.send("GET", "/crm/v3/owners", rates=self.general_rates, params=params).body
 
     def pipelines(self, object_type: str = "deals") -> list[dict[str, Any]]:
-        body = self.loop.send("GET", f"/crm/v3/pipelines/{object_type}", rates=self.general_rates).json()
+        body = self.loop.send("GET", f"/crm/v3/pipelines/{object_type}", rates=self.general_rates).body
         return list(body.get("results", []))
 
     def associated_ids(self, from_type: str, to_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
@@ -251,7 +251,7 @@ class HubSpotClient:
                 f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
                 rates=self.general_rates,
                 json={"inputs": inputs},
-            ).json()
+            ).body
             for result in body.get("results", []):
                 source = str(result["from"]["id"])
                 found.setdefault(source, []).extend(str(item["toObjectId"]) for item in result.get("to", []))
