@@ -292,8 +292,8 @@ class SalesforceProvider:
         while True:
             soql = self._soql(sobject, window.start, upper, keyset)
             try:
-                body = self.client.query_all(soql)
-                for body in self._pages(body, sobject, window.start, upper, keyset):
+                first = self.client.query_all(soql)
+                for body in self._pages(first, sobject, window.start, upper, keyset):
                     rows = list(body.get("records", []))
                     if rows:
                         last = rows[-1]
@@ -362,8 +362,9 @@ class SalesforceProvider:
             conditions.append(f"{CURSOR_FIELD} >= {soql_datetime(start)}")
         conditions.append(f"{CURSOR_FIELD} <= {soql_datetime(end)}")
         fields = ", ".join(FIELDS[sobject])
+        # SOQL, not SQL: the field list is ours and every literal went through soql_datetime / soql_id.
         return (
-            f"SELECT {fields} FROM {sobject} WHERE {' AND '.join(conditions)} "
+            f"SELECT {fields} FROM {sobject} WHERE {' AND '.join(conditions)} "  # noqa: S608
             f"ORDER BY {CURSOR_FIELD} ASC, Id ASC"
         )
 
@@ -416,7 +417,7 @@ class SalesforceProvider:
         for start in range(0, len(ids), 100):
             chunk = ", ".join(soql_id(i) for i in ids[start : start + 100])
             for history in self.client.query_every_page(
-                "SELECT OpportunityId, StageName, CreatedDate FROM OpportunityHistory "
+                "SELECT OpportunityId, StageName, CreatedDate FROM OpportunityHistory "  # noqa: S608 - ids checked
                 f"WHERE OpportunityId IN ({chunk}) ORDER BY CreatedDate ASC, Id ASC"
             ):
                 by_id.setdefault(str(history["OpportunityId"]), []).append(history)
