@@ -10,9 +10,12 @@ import pytest
 
 from integrations.fakes.common import FakeClock
 from integrations.fakes.hubspot import FakeHubSpot
+from integrations.fakes.salesforce import FakeSalesforce
 from integrations.providers.base import Credentials, InMemoryTokenStore, TokenManager
 from integrations.providers.hubspot.client import HubSpotClient, HubSpotProvider
 from integrations.providers.hubspot.oauth import HubSpotApp, HubSpotOAuth
+from integrations.providers.salesforce.client import SalesforceClient, SalesforceProvider
+from integrations.providers.salesforce.oauth import SalesforceApp, SalesforceOAuth
 
 NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 HUBSPOT_APP = HubSpotApp(
@@ -107,3 +110,53 @@ def at() -> Callable[..., dt.datetime]:
         return NOW + dt.timedelta(**delta)
 
     return make
+
+
+SALESFORCE_APP = SalesforceApp(
+    client_id="fake-sf-client-id",
+    client_secret="fake-sf-client-secret",
+    redirect_uri="https://ikkan.example/oauth/salesforce/callback",
+)
+
+
+class SalesforceWorld:
+    """A fake Salesforce org, a token store and a provider over them."""
+
+    def __init__(self, fake: FakeSalesforce, clock: FakeClock) -> None:
+        self.fake = fake
+        self.clock = clock
+        self.slept: list[float] = []
+        self.store = InMemoryTokenStore(
+            Credentials(
+                access_token=fake.issue_session(),
+                refresh_token=fake.issue_refresh_token(),
+                expires_at=clock() + dt.timedelta(hours=1),
+                instance_url=fake.instance_url,
+            )
+        )
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.clock.advance(seconds)
+
+    def oauth(self) -> SalesforceOAuth:
+        return SalesforceOAuth(
+            SALESFORCE_APP, http=httpx.Client(transport=httpx.WSGITransport(app=self.fake)),
+            login_url="https://login.fake", clock=self.clock,
+        )  # fmt: skip
+
+    def client(self, **options: object) -> SalesforceClient:
+        return SalesforceClient(
+            tokens=TokenManager(self.store, self.oauth().refresh, clock=self.clock),
+            transport=httpx.WSGITransport(app=self.fake),
+            sleep=self.sleep,
+            **options,  # type: ignore[arg-type]
+        )
+
+    def provider(self, **options: object) -> SalesforceProvider:
+        return SalesforceProvider(self.client(**options), clock=self.clock)
+
+
+@pytest.fixture
+def sf(clock: FakeClock) -> SalesforceWorld:
+    return SalesforceWorld(FakeSalesforce(clock=clock), clock)
