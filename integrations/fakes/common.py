@@ -73,6 +73,31 @@ def parse_iso(value: str) -> dt.datetime:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def shift_fixture(data: Any, to: dt.datetime) -> Any:
+    """The fixture moved in time so its ``now`` falls on the day of ``to``: every ISO date and datetime in it
+    shifts by the same whole number of days (times of day, and midnight dates, stay as they are), so a demo
+    served months later still shows "the last few months"."""
+    days = dt.timedelta(days=(to - parse_iso(data["now"])).days)
+
+    def shift(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: shift(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [shift(item) for item in value]
+        if isinstance(value, str) and _ISO_DATE.match(value):
+            return (dt.date.fromisoformat(value) + days).isoformat()
+        if isinstance(value, str) and _ISO_DATETIME.match(value) and not value.startswith("1970-"):
+            moved = parse_iso(value) + days
+            return moved.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moved.microsecond // 1000:03d}Z"
+        return value
+
+    return shift(data)
+
+
 @dataclass
 class Request:
     method: str

@@ -129,7 +129,7 @@ class FakeSalesforce(FakeServer):
             for row in rows:
                 fields = dict(row)
                 deleted = fields.pop("_deleted_at", None)
-                fake.add(sobject, **fields)
+                fake.add(sobject, record_history=False, **fields)  # the fixture lists its own history
                 if deleted:
                     fake.delete(sobject, fields["Id"], at=parse_iso(deleted))
         return fake
@@ -141,9 +141,17 @@ class FakeSalesforce(FakeServer):
         prefix = KEY_PREFIXES.get(sobject, "a00")
         return f"{prefix}{next(counter):012d}AAA"
 
-    def add(self, sobject: str, *, visible_from: dt.datetime | None = None, **fields: Any) -> dict[str, Any]:
+    def add(
+        self,
+        sobject: str,
+        *,
+        visible_from: dt.datetime | None = None,
+        record_history: bool = True,
+        **fields: Any,
+    ) -> dict[str, Any]:
         """Insert a row; ``SystemModstamp``/``CreatedDate`` default to now. With ``visible_from`` later than its
-        stamp the row is a late commit: invisible until then."""
+        stamp the row is a late commit: invisible until then. An opportunity gets its first history row, as
+        Salesforce writes one, unless ``record_history`` is off."""
         now = self.clock()
         fields.setdefault("Id", self.new_id(sobject))
         for name in ("CreatedDate", "SystemModstamp", "LastModifiedDate"):
@@ -156,7 +164,7 @@ class FakeSalesforce(FakeServer):
         self.rows.setdefault(sobject, {})[str(normalised["Id"])] = FakeRow(
             sobject, normalised, visible_from or now
         )
-        if sobject == "Opportunity" and normalised.get("StageName"):
+        if sobject == "Opportunity" and normalised.get("StageName") and record_history:
             self.add(
                 "OpportunityHistory",
                 OpportunityId=normalised["Id"],
