@@ -16,14 +16,21 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """``requests`` per ``per_seconds``, refilled continuously; bursts up to ``requests``."""
+    """``requests`` per ``per_seconds``, refilled continuously, with bursts of up to ``burst`` (default:
+    ``requests``). Against a *rolling-window* limit of N per W, a bucket of N may send up to ~2N in one
+    window (a full burst, then the refill), so pace such limits with a small burst."""
 
     requests: int
     per_seconds: float
+    burst: int = 0
 
     @property
     def per_second(self) -> float:
         return self.requests / self.per_seconds
+
+    @property
+    def capacity(self) -> int:
+        return self.burst or self.requests
 
 
 class RequestBudget(Protocol):
@@ -47,8 +54,8 @@ class InMemoryBudget:
     def acquire(self, bucket: str, rate: Rate) -> float:
         with self._lock:
             now = self._clock()
-            tokens, at = self._buckets.get(bucket, (float(rate.requests), now))
-            tokens = min(float(rate.requests), tokens + (now - at) * rate.per_second)
+            tokens, at = self._buckets.get(bucket, (float(rate.capacity), now))
+            tokens = min(float(rate.capacity), tokens + (now - at) * rate.per_second)
             if tokens >= 1:
                 self._buckets[bucket] = (tokens - 1, now)
                 return 0.0
@@ -59,13 +66,13 @@ class InMemoryBudget:
 # Refill and take atomically on the server, on the server's clock, so workers on different hosts agree.
 _BUCKET_SCRIPT = """
 local capacity = tonumber(ARGV[1])
-local per_ms = tonumber(ARGV[2])
+local rate = tonumber(ARGV[2])
+local ttl = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
-local rate = capacity / per_ms
 tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
 local wait = 0
 if tokens >= 1 then
@@ -74,7 +81,7 @@ else
   wait = math.ceil((1 - tokens) / rate)
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(per_ms * 2))
+redis.call('PEXPIRE', KEYS[1], ttl)
 return wait
 """
 
@@ -88,5 +95,9 @@ class RedisBudget:
         self._script = redis_client.register_script(_BUCKET_SCRIPT)
 
     def acquire(self, bucket: str, rate: Rate) -> float:
-        wait_ms = self._script(keys=[self._prefix + bucket], args=[rate.requests, rate.per_seconds * 1000])
+        refill_per_ms = rate.per_second / 1000
+        full_in_ms = int(rate.capacity / refill_per_ms) + 1000  # an idle bucket is full: forget it
+        wait_ms = self._script(
+            keys=[self._prefix + bucket], args=[rate.capacity, repr(refill_per_ms), full_in_ms]
+        )
         return int(wait_ms) / 1000

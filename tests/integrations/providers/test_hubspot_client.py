@@ -23,6 +23,7 @@ from integrations.providers.base import (
 )
 from integrations.providers.budget import InMemoryBudget, Rate
 from integrations.providers.http import RetryPolicy
+from integrations.providers.hubspot.client import HubSpotProvider
 from integrations.providers.windows import full_load_window, plan_windows
 from tests.integrations.providers.conftest import NOW, HubSpotWorld
 
@@ -426,3 +427,35 @@ def test_private_store_is_untouched_by_reads(hs: HubSpotWorld) -> None:
     store = InMemoryTokenStore(Credentials(hs.fake.issue_private_app_token()))
     TokenManager(store, None).current()
     assert store.saved == []
+
+
+def test_an_expired_token_in_the_association_sub_call_is_refreshed_too(hs: HubSpotWorld, at) -> None:
+    hs.fake.add("calls", {}, updated=at(minutes=-5))
+    expired = {"status": "error", "category": "EXPIRED_AUTHENTICATION", "message": "expired 1 second(s) ago"}
+    hs.fake.inject(401, expired, path="/crm/v4/associations/calls/contacts")
+    pages = list(hs.provider().read(ObjectType.ACTIVITIES, _window(at(minutes=-15), at())))
+    assert len(_records(pages)) == 1
+    assert len(hs.fake.requests_to("/oauth/v3/token")) == 1
+
+
+def test_search_is_paced_under_the_secondly_limit(hs: HubSpotWorld, at) -> None:
+    hs.fake.secondly_search_limit = 4
+    stamp = at(minutes=-5)
+    hs.fake.add_many("deals", 2000, updated=stamp)
+    budget = InMemoryBudget(clock=lambda: hs.clock().timestamp())
+    provider = HubSpotProvider(hs.client(budget=budget, search_rate=Rate(4, 1, burst=1)))
+    assert len(_records(list(provider.read(ObjectType.DEALS, _window(stamp, stamp))))) == 2000
+    searches = hs.fake.requests_to("/crm/v3/objects/deals/search")
+    assert len(searches) == 10  # paced: no 429 was needed
+    assert sum(hs.slept) == pytest.approx(9 * 0.25)
+
+
+def test_a_merge_that_mints_a_new_survivor_id_tombstones_both_old_ids(hs: HubSpotWorld, at) -> None:
+    loser = hs.fake.add("companies", {"name": "old"}, updated=at(days=-2))
+    survivor = hs.fake.add("companies", {"name": "kept"}, updated=at(days=-2))
+    old_ids = {str(loser.id), str(survivor.id)}
+    hs.fake.merge("companies", loser.id, survivor.id, new_id=7_000_000)
+    pages = list(hs.provider().read(ObjectType.COMPANIES, _window(at(minutes=-15), at())))
+    (record,) = _records(pages)
+    assert record.external_id == "7000000" and set(record.merged_ids) == old_ids
+    assert {m.loser_external_id for p in pages for m in p.merges} == old_ids

@@ -317,3 +317,45 @@ def test_stages_are_read_from_opportunity_stage(sf: SalesforceWorld) -> None:
                 IsWon=True, DefaultProbability=100, SortOrder=9)  # fmt: skip
     (stage,) = sf.provider().read_stages()
     assert (stage.stage, stage.is_won, stage.probability) == ("Closed Won", True, 1)
+
+
+def test_two_workers_refreshing_a_rotating_token_at_once_refresh_only_once(sf: SalesforceWorld) -> None:
+    import threading
+
+    from integrations.providers.base import TokenManager
+
+    sf.fake.rotate_refresh_tokens = True
+    oauth = sf.oauth()
+    calls: list[str] = []
+    entered = threading.Barrier(2)
+
+    def slow_refresh(credentials):
+        calls.append(credentials.refresh_token or "")
+        return oauth.refresh(credentials)
+
+    stale = sf.store.credentials.access_token
+    results: list = []
+
+    def worker() -> None:
+        manager = TokenManager(sf.store, slow_refresh, clock=sf.clock)
+        entered.wait()
+        results.append(manager.force_refresh(stale))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(calls) == 1  # the second worker found the fresh token under the lock
+    assert results[0] == results[1] == sf.store.credentials
+    assert sf.store.credentials.refresh_token in sf.fake.refresh_tokens
+
+
+def test_a_session_refused_right_after_a_refresh_is_an_auth_failure(sf: SalesforceWorld) -> None:
+    sf.fake.inject(401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}],
+                   path="/services/data", count=2)  # fmt: skip
+    with pytest.raises(AuthFailed) as failed:
+        sf.client().limits()
+    assert failed.value.params == {"reason": "token_rejected"}
+    assert len(sf.fake.requests_to("/services/oauth2/token")) == 1
