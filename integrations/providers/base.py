@@ -1,7 +1,8 @@
 """The one protocol between the sync engine and a CRM provider, and the errors a provider raises.
 
-The engine knows nothing of HubSpot or Salesforce. Per connection it builds a provider (a client with the
-connection's base URL, a :class:`TokenStore` and a request budget) and, per canonical object type:
+The engine knows nothing of HubSpot or Salesforce. Per connection it builds a provider with
+:func:`integrations.providers.registry.provider_for` (the connection's settings and base URL, a
+:class:`TokenStore` and a request budget) and, per canonical object type in :class:`ObjectType` order:
 
 1. plans closed windows with :func:`integrations.providers.windows.plan_windows` (or one full-load window);
 2. iterates ``provider.read(object_type, window, resume)``; every :class:`Page` holds canonical records, their
@@ -134,6 +135,8 @@ class Provider(Protocol):
     ) -> Iterator[Page]: ...
 
     def read_stages(self) -> list[CanonicalStage]: ...
+
+    def close(self) -> None: ...
 
 
 # --- errors ---------------------------------------------------------------------------------------------

@@ -274,6 +274,9 @@ class HubSpotProvider:
     def object_types(self) -> tuple[ObjectType, ...]:
         return tuple(STREAMS)
 
+    def close(self) -> None:
+        self.client.close()
+
     def read_stages(self) -> list[CanonicalStage]:
         if self._stages is None:
             self._stages = mapper.stages_from_hubspot(self.client.pipelines("deals"))

@@ -257,6 +257,9 @@ class SalesforceProvider:
     def object_types(self) -> tuple[ObjectType, ...]:
         return tuple(STREAMS)
 
+    def close(self) -> None:
+        self.client.close()
+
     def read_stages(self) -> list[CanonicalStage]:
         rows = self.client.query_every_page(
             "SELECT ApiName, MasterLabel, IsActive, IsClosed, IsWon, DefaultProbability, SortOrder "
