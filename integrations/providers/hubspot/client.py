@@ -270,6 +270,7 @@ class HubSpotProvider:
         self.client = client
         self.default_currency = default_currency
         self._stages: list[CanonicalStage] | None = None
+        self._stages_by_id: dict[str, CanonicalStage] | None = None
 
     def object_types(self) -> tuple[ObjectType, ...]:
         return tuple(STREAMS)
@@ -441,6 +442,9 @@ class HubSpotProvider:
         if stream == "contacts":
             return mapper.contact_from_hubspot(raw)
         if stream == "deals":
-            stages = {stage.stage: stage for stage in self.read_stages()}
-            return mapper.deal_from_hubspot(raw, stages=stages, default_currency=self.default_currency)
+            if self._stages_by_id is None:
+                self._stages_by_id = {stage.stage: stage for stage in self.read_stages()}
+            return mapper.deal_from_hubspot(
+                raw, stages=self._stages_by_id, default_currency=self.default_currency
+            )
         return mapper.activity_from_hubspot(raw, object_type=stream)

@@ -241,7 +241,7 @@ def test_a_revoked_refresh_token_is_a_permanent_auth_failure(hs: HubSpotWorld) -
 def test_private_app_tokens_work_and_are_never_refreshed(hs: HubSpotWorld) -> None:
     token = hs.fake.issue_private_app_token()
     hs.fake.add_owner(id="7", email="owner@example.com", firstName="A", lastName="B")
-    pages = list(HubSpotWorld.provider(hs, private_token=token).read(ObjectType.OWNERS, Window(None, NOW)))
+    pages = list(hs.provider(private_token=token).read(ObjectType.OWNERS, Window(None, NOW)))
     assert [r.external_id for r in _records(pages)] == ["7"]
 
     with pytest.raises(AuthFailed) as failed:
