@@ -1,0 +1,1 @@
+"""Fake CRM servers (HubSpot, Salesforce) at the HTTP level, for tests, local development and the demo."""
