@@ -47,6 +47,10 @@ class ConnectionOutputSerializer(serializers.ModelSerializer):
     has_credentials = serializers.BooleanField(read_only=True)
     syncing = serializers.SerializerMethodField(help_text="A worker holds the sync lease now")
     created_by = serializers.SerializerMethodField()
+    base_url = serializers.SerializerMethodField(
+        help_text="The API address this connection calls instead of the provider's own (a sandbox, another "
+        "data centre, a fake server); null for the provider's standard address"
+    )
 
     class Meta:
         model = Connection
@@ -63,6 +67,10 @@ class ConnectionOutputSerializer(serializers.ModelSerializer):
 
     def get_syncing(self, connection: Connection) -> bool:
         return connection_is_syncing(connection, now=timezone.now())
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_base_url(self, connection: Connection) -> str | None:
+        return connection.base_url or None
 
     def get_created_by(self, connection: Connection) -> str | None:
         return connection.created_by.email if connection.created_by_id else None
