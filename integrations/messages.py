@@ -62,4 +62,44 @@ ERRORS = {
     ),
 }
 
-messages_register({**STATUS, **ERRORS})
+# What a provider client stops with (integrations.providers.base), as the run's error and the connection's
+# detail: a client admin reads these, so they say what happened and what to do, not the HTTP status.
+PROVIDER = {
+    "integrations.provider.error": _("The CRM answered with an error."),
+    "integrations.provider.rate_limited": _(
+        "The CRM asked us to slow down; the sync waits and continues by itself."
+    ),
+    "integrations.provider.daily_limit_reached": _(
+        "Today's API allowance of %(provider)s is used up; the sync continues automatically tomorrow."
+    ),
+    "integrations.provider.auth_failed": _(
+        "The CRM no longer accepts the connection's sign-in. Connect the account again."
+    ),
+    "integrations.provider.token_expired": _("The CRM sign-in expired and is being renewed."),
+    "integrations.provider.transient": _(
+        "The CRM did not answer properly for a while; the sync retries by itself."
+    ),
+    "integrations.provider.missing_scopes": _(
+        "The CRM account does not allow us to read everything the sync needs. Connect it again and allow every "
+        "requested permission."
+    ),
+    "integrations.provider.missing_access": _(
+        "The CRM user of this connection may not read some of the records. Ask the CRM's administrator for "
+        "access, or connect with another user."
+    ),
+    "integrations.provider.uri_too_long": _("The CRM refused a request as too long."),
+    "integrations.provider.invalid_field": _(
+        "A field the sync reads does not exist in this CRM (it may have been deleted or renamed)."
+    ),
+    "integrations.provider.malformed_query": _("The CRM refused the sync's query."),
+    "integrations.provider.query_timeout": _("The CRM took too long to answer the sync's query."),
+    "integrations.provider.query_locator_invalid": _(
+        "The CRM forgot where the sync was; it restarts that part."
+    ),
+    "integrations.provider.no_instance_url": _(
+        "The CRM sign-in did not say which server to use. Connect the account again."
+    ),
+    "integrations.provider.rejected": _("The CRM refused a request of the sync."),
+}
+
+messages_register({**STATUS, **ERRORS, **PROVIDER})

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from core.messages import message_render, message_template
 from integrations import services
-from integrations.messages import ERRORS, STATUS
+from integrations.messages import ERRORS, PROVIDER, STATUS
 from tenants.context import workspace_context
 from tests.conftest import World
 
@@ -22,10 +22,12 @@ PARAMS = {
     "name": "password",
     "min": 5,
     "max": 1440,
+    "policy": "TEN_SECONDLY_ROLLING",
+    "retry_after": 10,
 }
 
 
-@pytest.mark.parametrize("code", sorted({**STATUS, **ERRORS}))
+@pytest.mark.parametrize("code", sorted({**STATUS, **ERRORS, **PROVIDER}))
 def test_every_code_has_japanese_and_english(code: str) -> None:
     with translation.override("ja"):
         ja = message_render(code, PARAMS)
@@ -51,3 +53,15 @@ def test_a_revoked_token_reads_as_such_for_the_client_admin(world: World, client
     assert body["status_detail"]["message"].startswith("HubSpotがこの連携の承認を受け付けなくなりました")
     english = client_as("admin").get(url, HTTP_ACCEPT_LANGUAGE="en").json()["status_detail"]["message"]
     assert english.startswith("HubSpot no longer accepts")
+
+
+def test_every_code_a_provider_client_raises_is_in_the_catalogue() -> None:
+    """The provider packages name their errors by code only; each code they can raise reads for people."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    raised = set()
+    for path in (Path(settings.BASE_DIR) / "integrations" / "providers").rglob("*.py"):
+        raised |= set(re.findall(r"\"(integrations\.provider\.[a-z_.]+)\"", path.read_text(encoding="utf-8")))
+    assert raised and raised <= set(PROVIDER), sorted(raised - set(PROVIDER))
