@@ -289,7 +289,10 @@ class OwnerIdField(serializers.UUIDField):
 @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/PlanTreeNodeOutput"}})
 class _TreeChildrenField(serializers.ListField):
     def to_representation(self, data: Any) -> list[Any]:
-        return [PlanTreeNodeOutputSerializer(child, context=self.context).data for child in data]
+        # The node serializer this field belongs to serializes the children too: building a serializer per
+        # node (its fields deep-copied each time) was most of the tree's cost.
+        node_serializer = self.parent
+        return [node_serializer.to_representation(child) for child in data]
 
 
 class PlanTreeNodeOutputSerializer(serializers.Serializer):
