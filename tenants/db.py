@@ -118,7 +118,9 @@ class WorkspaceScopedModel(BaseModel):
     The workspace of a new row comes from the context, never from input.
     """
 
-    workspace = models.ForeignKey("tenants.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        "tenants.Workspace", on_delete=models.CASCADE, related_name="+", verbose_name=_("workspace")
+    )
 
     objects = WorkspaceScopedManager()
     all_workspaces = models.Manager()  # noqa: DJ012 - the named bypass, kept beside the manager it bypasses

@@ -64,3 +64,23 @@ def test_timestamp_columns_are_translated(world: World) -> None:
         assert str(KpiPlan._meta.get_field("updated_at").verbose_name) == "更新日時"
     with translation.override("en"):
         assert str(KpiPlan._meta.get_field("created_at").verbose_name) == "created at"
+
+
+def test_every_tenant_models_workspace_column_is_translated(world: World) -> None:
+    """The workspace column of every tenant-plane model comes from WorkspaceScopedModel with a gettext name."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from tenants.db import WorkspaceScopedModel
+
+    scoped = [m for m in apps.get_models() if issubclass(m, WorkspaceScopedModel)]
+    assert scoped
+    with translation.override("ja"):
+        untranslated = [
+            m.__name__ for m in scoped if str(m._meta.get_field("workspace").verbose_name) != "ワークスペース"
+        ]
+    assert not untranslated
+    client = Client()
+    client.force_login(world.a.users["consultant"])
+    page = client.get("/admin/kpi/kpiplan/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert ">ワークスペース<" in page or "ワークスペース</a>" in page
