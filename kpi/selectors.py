@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Max, Sum
 
 from core.errors import ServiceError
 from core.messages import Message
@@ -106,19 +106,13 @@ class MetricTotals:
 def metric_totals(
     *, metric_keys: tuple[str, ...], start: dt.date, end: dt.date, owner_id: Any = None
 ) -> MetricTotals:
-    """One aggregate over [start, end] (the whole workspace, or one owner)."""
+    """One aggregate over [start, end] (the whole workspace, or one owner); a metric is reported when it has a
+    row in the period (its group exists), even one summing to zero."""
     sums = dict.fromkeys(metric_keys, Decimal(0))
-    reported = set()
-    rows = (
-        _actuals(start=start, end=end, owner_id=owner_id)
-        .values("metric__key")
-        .annotate(t=Sum("value"), n=Count("id"))
-    )
+    rows = _actuals(start=start, end=end, owner_id=owner_id).values("metric__key").annotate(t=Sum("value"))
     for row in rows:
         sums[row["metric__key"]] = row["t"]
-        if row["n"]:
-            reported.add(row["metric__key"])
-    return MetricTotals(sums, frozenset(reported))
+    return MetricTotals(sums, frozenset(row["metric__key"] for row in rows))
 
 
 def formula_names_known(*, plan: KpiPlan | None = None) -> set[str]:
