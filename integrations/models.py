@@ -407,6 +407,8 @@ class CrmContact(CanonicalRecord):
     lifecycle_stage = models.CharField(_("lifecycle stage"), max_length=100, blank=True, default="")
     is_lead = models.BooleanField(_("lead"), default=False)
     became_lead_at = models.DateTimeField(_("became a lead"), null=True, blank=True)
+    # The workspace's calendar day of became_lead_at, written with the record: metrics count by it.
+    became_lead_on = models.DateField(_("became a lead on"), null=True, blank=True)
     owner_external_id = models.CharField(_("CRM owner id"), max_length=64, blank=True, default="")
     owner = models.ForeignKey(CrmOwner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                               verbose_name=_("owner"))  # fmt: skip
@@ -415,7 +417,7 @@ class CrmContact(CanonicalRecord):
     class Meta(CanonicalRecord.Meta):
         verbose_name = _("CRM contact")
         verbose_name_plural = _("CRM contacts")
-        indexes = [models.Index(fields=["workspace", "became_lead_at"], name="integ_contact_ws_lead_idx")]
+        indexes = [models.Index(fields=["workspace", "became_lead_on"], name="integ_contact_ws_lead_on_idx")]
 
 
 class CrmDeal(CanonicalRecord):
@@ -466,6 +468,9 @@ class CrmDeal(CanonicalRecord):
         ]
         indexes = [
             models.Index(fields=["workspace", "close_date"], name="integ_deal_ws_close_idx"),
+            models.Index(fields=["workspace", "appointment_date"], name="integ_deal_ws_appt_idx"),
+            models.Index(fields=["workspace", "meeting_date"], name="integ_deal_ws_meeting_idx"),
+            models.Index(fields=["workspace", "proposal_date"], name="integ_deal_ws_proposal_idx"),
             models.Index(
                 fields=["workspace", "connection", "pipeline", "stage"], name="integ_deal_ws_stage_idx"
             ),
@@ -481,6 +486,8 @@ class CrmActivity(CanonicalRecord):
     activity_type = models.CharField(_("activity type"), max_length=16, choices=ActivityTypeMapping.Target.choices,
                                      blank=True, default="")  # fmt: skip
     occurred_at = models.DateTimeField(_("when"), null=True, blank=True)
+    # The workspace's calendar day of occurred_at, written with the record: metrics count by it.
+    occurred_on = models.DateField(_("on"), null=True, blank=True)
     owner_external_id = models.CharField(_("CRM owner id"), max_length=64, blank=True, default="")
     owner = models.ForeignKey(CrmOwner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                               verbose_name=_("owner"))  # fmt: skip
@@ -499,4 +506,4 @@ class CrmActivity(CanonicalRecord):
     class Meta(CanonicalRecord.Meta):
         verbose_name = _("CRM activity")
         verbose_name_plural = _("CRM activities")
-        indexes = [models.Index(fields=["workspace", "occurred_at"], name="integ_activity_ws_when_idx")]
+        indexes = [models.Index(fields=["workspace", "occurred_on"], name="integ_activity_ws_on_idx")]
