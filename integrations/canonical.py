@@ -76,6 +76,9 @@ class CanonicalDeal:
     modstamp: dt.datetime | None = None
     merged_ids: tuple[str, ...] = ()
     archived: bool = False
+    # The instant of the close when the CRM gives one (HubSpot's ``closedate`` set as a deal is closed): its day
+    # in the workspace's time zone is the close date. A date-only close (midnight UTC, a picker) stays a date.
+    closed_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

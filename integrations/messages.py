@@ -34,6 +34,10 @@ STATUS = {
     "integrations.status.rate_limited": _(
         "%(provider)s's API limit for the day was reached. Syncing resumes automatically after the limit resets."
     ),
+    "integrations.status.sync_failing": _(
+        "The last %(failures)s syncs could not reach the CRM. Ikkan keeps retrying; if this goes on, check the "
+        "CRM's status page."
+    ),
     "integrations.status.permission_denied": _(
         "The %(provider)s user who connected the account lacks a permission the sync needs: %(detail)s"
     ),
@@ -59,6 +63,10 @@ ERRORS = {
     "integrations.owner.not_a_member": _("Choose an active member of this workspace."),
     "integrations.sync.worker_lost": _(
         "The sync stopped unexpectedly (its worker ended); the next sync continues from the last saved point."
+    ),
+    "integrations.sync.internal_error": _(
+        "The sync stopped because of an error in Ikkan. It has been logged; the next sync continues from the "
+        "last saved point."
     ),
 }
 

@@ -95,10 +95,11 @@ class Connection(WorkspaceScopedModel):
 
 
 class SyncState(WorkspaceScopedModel):
-    """Where the sync of one CRM object of a connection stands (crm-sync.md §1.1).
+    """Where the sync of one canonical object type of a connection stands (crm-sync.md §1.1).
 
-    ``object_type`` is the provider's object name (``contacts``, ``deals``, ``Lead``, ``Opportunity``...):
-    Salesforce's Leads and Contacts both land in CrmContact but keep a cursor each.
+    ``object_type`` is the canonical type (``owners``, ``contacts``, ``deals``...); the provider's own
+    sub-streams inside it (Salesforce's Lead and Contact, HubSpot's calls and meetings) are positions of its
+    resume point, so they share the type's window.
     """
 
     connection = models.ForeignKey(
@@ -111,6 +112,12 @@ class SyncState(WorkspaceScopedModel):
     archived_cursor_ts = models.DateTimeField(_("deletions cursor"), null=True, blank=True)
     last_reconcile_at = models.DateTimeField(_("last id reconcile"), null=True, blank=True)
     schema_fingerprint = models.CharField(_("schema fingerprint"), max_length=64, blank=True, default="")
+    # The window being read and where in it (a provider's Resume), saved with each page: a sync that dies
+    # mid-window continues there, and the cursor moves to window_end only once the window is fully read.
+    window_start = models.DateTimeField(_("window start"), null=True, blank=True)
+    window_end = models.DateTimeField(_("window end"), null=True, blank=True)
+    resume = models.JSONField(_("resume point"), null=True, blank=True)
+    archived_resume = models.JSONField(_("deletions resume point"), null=True, blank=True)
 
     class Meta(WorkspaceScopedModel.Meta):
         verbose_name = _("sync state")
@@ -320,6 +327,8 @@ class CanonicalRecord(WorkspaceScopedModel):
     external_id = models.CharField(_("CRM id"), max_length=64)
     raw = models.JSONField(_("CRM payload"), default=dict, blank=True)
     modstamp = models.DateTimeField(_("modified in the CRM"), null=True, blank=True)
+    # The version as mapped (integrations.mapping.content_hash): a replay of the same version writes nothing.
+    content_hash = models.CharField(_("content hash"), max_length=32, blank=True, default="", editable=False)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",

@@ -177,6 +177,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
 # Longer than the longest task or countdown, so Redis does not redeliver a task still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The beat queues every CRM connection whose next sync is due (each connection says its own interval).
+CELERY_BEAT_SCHEDULE = {
+    "integrations-connections-due": {"task": "integrations.connections_due_dispatch", "schedule": 60.0},
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -43,6 +43,14 @@ def parse_date(value: Any) -> dt.date | None:
         return stamp.date() if stamp else None
 
 
+def parse_instant_of_date(value: Any) -> dt.datetime | None:
+    """The instant a date-time field holds, unless it is a bare date or midnight UTC (a date picker's value)."""
+    stamp = parse_timestamp(value) if value not in (None, "") and "T" in str(value) else None
+    if stamp is None or stamp.astimezone(dt.UTC).time() == dt.time(0):
+        return None
+    return stamp
+
+
 def parse_amount(value: Any) -> tuple[Decimal | None, bool]:
     """(amount, invalid): empty is (None, False); "N/A" or any non-number is (None, True)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):

@@ -24,6 +24,7 @@ PARAMS = {
     "max": 1440,
     "policy": "TEN_SECONDLY_ROLLING",
     "retry_after": 10,
+    "failures": 6,
 }
 
 

@@ -23,6 +23,7 @@ from integrations.providers.values import (
     parse_amount,
     parse_bool,
     parse_date,
+    parse_instant_of_date,
     parse_timestamp,
     split_ids,
     text,
@@ -158,6 +159,7 @@ def deal_from_hubspot(
         created_at=parse_timestamp(props.get("createdate")) or parse_timestamp(raw.get("createdAt")),
         # A date property: HubSpot sends midnight UTC (or a UI-shifted instant); keep its UTC date.
         close_date=parse_date(props.get("closedate")),
+        closed_at=parse_instant_of_date(props.get("closedate")),
         is_closed=is_closed or is_won,
         is_won=is_won,
         owner_external_id=_optional(props.get("hubspot_owner_id")),

@@ -110,7 +110,18 @@ def test_hubspot_deal() -> None:
         stage_entered_at={"appointmentscheduled": dt.datetime(2026, 4, 1, tzinfo=UTC),
                           "closedwon": dt.datetime(2026, 4, 30, 15, tzinfo=UTC)},
         modstamp=dt.datetime(2026, 4, 30, 15, 0, 1, tzinfo=UTC),
+        # Midnight in Tokyo, the instant HubSpot stores for a close on 1 May there: kept, the ingest takes its
+        # day in the workspace's time zone.
+        closed_at=dt.datetime(2026, 4, 30, 15, tzinfo=UTC),
     )  # fmt: skip
+
+
+def test_hubspot_close_date_picked_as_a_date_stays_that_date() -> None:
+    from integrations.providers.values import parse_instant_of_date
+
+    assert parse_instant_of_date("2026-05-01T00:00:00Z") is None
+    assert parse_instant_of_date("2026-05-01") is None
+    assert parse_instant_of_date("2026-05-07T16:30:00.000Z") == dt.datetime(2026, 5, 7, 16, 30, tzinfo=UTC)
 
 
 def test_hubspot_deal_with_na_amount_and_flags_from_the_stage() -> None:
