@@ -8,7 +8,8 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The message codes: the app's own, the CSV import's refusals and the metric rules in words.
-        from integrations import messages  # noqa: F401
+        # The message codes (the app's own, the CSV import's refusals, the metric rules in words) and the
+        # Celery tasks, registered in every process: the engine and the services queue them by name.
+        from integrations import messages, tasks  # noqa: F401
         from integrations.csv_import import messages as csv_messages  # noqa: F401
         from integrations.rollups import messages as rule_messages  # noqa: F401

@@ -64,6 +64,8 @@ ERRORS = {
     "integrations.sync.worker_lost": _(
         "The sync stopped unexpectedly (its worker ended); the next sync continues from the last saved point."
     ),
+    "integrations.sync.csv_by_file": _("A CSV connection is updated by uploading a file, not by syncing."),
+    "integrations.sync.already_running": _("This connection is syncing now. Wait for the sync to finish."),
     "integrations.sync.internal_error": _(
         "The sync stopped because of an error in Ikkan. It has been logged; the next sync continues from the "
         "last saved point."

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import ConflictError, ServiceError
-from integrations import defaults
+from integrations import actuals, defaults
 from integrations.crypto import CryptoError
 from integrations.models import (
     ActivityTypeMapping,
@@ -426,7 +427,8 @@ def connection_mappings_update(
     """Set stage and activity-type mappings (by CRM id: existing rows change, new ones are added) and the
     lead definition. Every row the user sends is confirmed; ``confirm_all`` confirms the rest as they are.
 
-    Records already synced keep their mapped values until the sync engine re-maps them from ``raw``.
+    Records already synced are mapped again once this commits (integrations.remap, as a task), and the daily
+    actuals of the days they move between are recomputed.
     """
     locked = _locked_live(connection)
     now = timezone.now()
@@ -482,6 +484,12 @@ def connection_mappings_update(
     if audit:
         audit_event_record(actor=actor, action="connection.mappings_updated", target_type="connection",
                            target_id=locked.id, changes=audit)  # fmt: skip
+    if stages or activity_types or lead_definition:
+        # By name: the remap task's module imports this one.
+        remap = current_app.signature(
+            "integrations.connection_remap", args=(str(locked.workspace_id), str(locked.id))
+        )
+        transaction.on_commit(lambda: remap.delay())
 
 
 # --- Owners ------------------------------------------------------------------------------------------
@@ -525,6 +533,7 @@ def crm_owner_match_run(*, connection: Connection, actor: Actor | None = None) -
             owner.member_id, owner.match_source, owner.updated_at = member_id, source, now
             changed.append(owner)
     CrmOwner.objects.bulk_update(changed, ["member", "match_source", "updated_at"], batch_size=500)
+    actuals.actuals_for_owners(owner.id for owner in changed)
     matched = sum(1 for o in owners if o.member_id is not None)
     if actor is not None and changed:  # a person asked for it (the sync engine runs it silently)
         audit_event_record(actor=actor, action="crm_owner.matched_by_email", target_type="connection",
@@ -543,6 +552,8 @@ def crm_owner_member_set(*, actor: Actor, owner: CrmOwner, member: Membership | 
     before = locked.member_id
     locked.member, locked.match_source = member, CrmOwner.MatchSource.MANUAL
     locked.save(update_fields=["member", "match_source", "updated_at"])
+    if before != locked.member_id:
+        actuals.actuals_for_owners([locked.id])
     audit_event_record(actor=actor, action="crm_owner.matched", target_type="crm_owner", target_id=locked.id,
                        changes={"member": {"from": str(before) if before else None,
                                            "to": str(member.id) if member else None}})  # fmt: skip

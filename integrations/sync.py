@@ -18,7 +18,6 @@ the run as failed and the dispatcher retries with exponential backoff. The engin
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from integrations import selectors, services
+from core.errors import ConflictError, ServiceError
+from integrations import actuals, selectors, services
 from integrations.canonical import CanonicalStage
 from integrations.ingest import IngestResult, page_ingest
 from integrations.mapping import MappingContext, mapping_context_load
@@ -50,8 +50,10 @@ from integrations.providers.base import (
 from integrations.providers.budget import RequestBudget
 from integrations.providers.registry import ProviderSettings, provider_for
 from integrations.providers.windows import full_load_window, plan_windows
+from integrations.remap import connection_remap
 from tenants.context import workspace_context
 from tenants.models import Workspace
+from tenants.services import Actor, audit_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,23 @@ def sync_enqueue(
     # By name: integrations.tasks imports this module.
     task = current_app.signature("integrations.connection_sync", args=args)
     transaction.on_commit(lambda: task.delay())
+
+
+def sync_request(*, actor: Actor, connection: Connection) -> Connection:
+    """ "Sync now": refused for a CSV connection (it syncs by file), one without credentials, one that is
+    disconnected or already syncing; otherwise queued at once, audited."""
+    if connection.status == Connection.Status.DISCONNECTED:
+        raise ServiceError("integrations.connection.disconnected")
+    if connection.provider == Connection.Provider.CSV:
+        raise ServiceError("integrations.sync.csv_by_file")
+    if not connection.has_credentials:
+        raise ServiceError("integrations.status.credentials_missing")
+    if selectors.connection_is_syncing(connection, now=timezone.now()):
+        raise ConflictError("integrations.sync.already_running")
+    audit_event_record(actor=actor, action="connection.sync_requested", target_type="connection",
+                       target_id=connection.id, changes={})  # fmt: skip
+    sync_enqueue(connection=connection, trigger=SyncRun.Trigger.MANUAL)
+    return connection
 
 
 def connections_due_dispatch(*, now: dt.datetime | None = None) -> int:
@@ -103,19 +122,23 @@ def connections_due_dispatch(*, now: dt.datetime | None = None) -> int:
 def page_apply(*, connection: Connection, page: Page, context: MappingContext | None = None) -> IngestResult:
     """Upsert one page and recompute the daily actuals of the days it touched (the caller's transaction)."""
     result = page_ingest(connection=connection, page=page, context=context)
-    actuals_recompute(result)
+    actuals.actuals_for_days(result.touched)
     return result
 
 
-def actuals_recompute(result: IngestResult) -> None:
-    """The CRM-fed daily actuals of exactly the days an ingest touched."""
-    if importlib.util.find_spec("integrations.rollups.compute") is None:
-        return  # TEMPORARY: the set-based rollup lands with the rollups branch this session
-    from integrations.rollups.compute import rollup_days_recompute
+def connection_remap_enqueue(*, connection: Connection) -> None:
+    """Map the connection's records again once the caller's mapping change commits (a task: it may be long)."""
+    task = current_app.signature(
+        "integrations.connection_remap", args=(str(connection.workspace_id), str(connection.id))
+    )
+    transaction.on_commit(lambda: task.delay())
 
-    for source, days in result.touched.items():
-        if days:
-            rollup_days_recompute(source=source, days=sorted(days))
+
+def connection_remap_apply(*, connection: Connection) -> IngestResult:
+    with transaction.atomic():
+        result = connection_remap(connection=connection)
+        actuals.actuals_for_days(result.touched)
+    return result
 
 
 # --- one run -----------------------------------------------------------------------------------------------
@@ -276,7 +299,8 @@ def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
 def _backoff(connection: Connection, run: SyncRun) -> dt.datetime:
     """1, 2, 4 ... minutes after the last of the failures in a row (capped); after several, needs attention."""
     since = connection.last_success_at or dt.datetime.min.replace(tzinfo=dt.UTC)
-    failures = SyncRun.objects.filter(
+    # This run (still running) and the failed ones before it since the last success.
+    failures = 1 + SyncRun.objects.filter(
         connection=connection, status=SyncRun.Status.FAILED, started_at__gt=since
     ).count()
     if failures >= FAILURES_BEFORE_ATTENTION:
@@ -284,11 +308,12 @@ def _backoff(connection: Connection, run: SyncRun) -> dt.datetime:
             connection=connection, status=Connection.Status.NEEDS_ATTENTION, code="integrations.status.sync_failing",
             params={"failures": failures},
         )  # fmt: skip
-    return timezone.now() + min(dt.timedelta(minutes=2 ** max(failures - 1, 0)), BACKOFF_CAP)
+    return timezone.now() + min(dt.timedelta(minutes=2 ** (failures - 1)), BACKOFF_CAP)
 
 
 def _attention_clear(connection: Connection) -> None:
-    Connection.objects.filter(id=connection.id, status=Connection.Status.NEEDS_ATTENTION).update(
+    """A run that succeeded answers whatever the last one's trouble was."""
+    Connection.objects.filter(id=connection.id).exclude(status=Connection.Status.DISCONNECTED).update(
         status=Connection.Status.CONNECTED, status_code="", status_params={}
     )
 
@@ -304,19 +329,21 @@ def _run(
     stages_refresh(connection=connection, stages=provider.read_stages())
     context = mapping_context_load(connection)
     owners_changed = False
-    for object_type in provider.object_types():
-        if object_types and object_type not in object_types and object_type is not ObjectType.OWNERS:
-            continue
+    planned = [
+        object_type
+        for object_type in provider.object_types()
+        if not object_types or object_type in object_types or object_type is ObjectType.OWNERS
+    ]
+    SyncRun.objects.filter(id=run.id).update(
+        progress={str(object_type): {"fetched": 0, "done": False} for object_type in planned}
+    )
+    for object_type in planned:
         state, _ = SyncState.objects.get_or_create(connection=connection, object_type=str(object_type))
         reader = _ObjectReader(connection, run, provider, state, context, lease_owner, started)
         owners_changed |= reader.read()
     if owners_changed:
-        match = services.crm_owner_match_run(connection=connection)
-        if match.changed and importlib.util.find_spec("integrations.rollups.compute") is not None:
-            from integrations.rollups.compute import rollup_all_recompute
-
-            with transaction.atomic():
-                rollup_all_recompute()
+        # Owners new to the mapping are matched to members by e-mail; their records' actuals follow.
+        services.crm_owner_match_run(connection=connection)
 
 
 class _ObjectReader:

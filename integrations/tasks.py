@@ -9,6 +9,7 @@ from celery import current_task, shared_task
 
 from core.tasks import TASK_DEFAULTS
 from integrations import sync
+from integrations.models import Connection
 from integrations.providers.base import ObjectType
 from tenants.tasks import workspace_task
 
@@ -32,3 +33,10 @@ def connection_sync_task(
 @shared_task(name="integrations.connections_due_dispatch", **TASK_DEFAULTS)
 def connections_due_dispatch_task() -> int:
     return sync.connections_due_dispatch()
+
+
+@workspace_task(name="integrations.connection_remap", soft_time_limit=3300, time_limit=3500)
+def connection_remap_task(workspace_id: UUID, connection_id: str) -> None:
+    connection = Connection.objects.filter(id=UUID(connection_id)).first()
+    if connection is not None:
+        sync.connection_remap_apply(connection=connection)

@@ -187,6 +187,9 @@ class SyncRunOutputSerializer(serializers.ModelSerializer):
     trigger = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    progress_percent = serializers.SerializerMethodField(
+        help_text="Share of the run's object types fully read (0-100), for a progress bar"
+    )
     error = serializers.SerializerMethodField()
 
     class Meta:
@@ -194,9 +197,15 @@ class SyncRunOutputSerializer(serializers.ModelSerializer):
         fields = (
             "id", "connection", "trigger", "status", "started_at", "finished_at", "duration_seconds",
             "fetched_count", "created_count", "updated_count", "unchanged_count", "deleted_count", "progress",
-            "current_object_type", "error",
+            "progress_percent", "current_object_type", "error",
         )  # fmt: skip
         read_only_fields = fields
+
+    def get_progress_percent(self, run: SyncRun) -> int:
+        if run.status != SyncRun.Status.RUNNING:
+            return 100 if run.status == SyncRun.Status.SUCCEEDED else 0
+        entries = [entry for entry in (run.progress or {}).values() if isinstance(entry, dict)]
+        return int(100 * sum(1 for entry in entries if entry.get("done")) / len(entries)) if entries else 0
 
     @extend_schema_field(StatusMessageSerializer(allow_null=True))
     def get_error(self, run: SyncRun) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from core.api.inputs import query_filter, query_flag, validated
 from core.api.pagination import CreatedCursorPagination
-from integrations import selectors, services
+from integrations import selectors, services, sync
 from integrations.api import serializers as s
 from integrations.models import Connection, CrmOwner, SyncRun
 from tenants.api.mixins import WorkspaceScopedViewMixin
@@ -55,6 +55,11 @@ class OwnerPagination(CreatedCursorPagination):
         summary="Disconnect: revoke and delete the credentials; synced history is kept",
         request=None,
         responses={200: s.ConnectionOutputSerializer},
+    ),
+    sync_now=extend_schema(
+        summary="Sync now: queue a sync of this connection (answers at once; follow it in sync-runs)",
+        request=None,
+        responses={202: s.ConnectionOutputSerializer},
     ),
     match_owners=extend_schema(
         summary="Match the connection's CRM owners to members by e-mail now (hand-set matches are kept)",
@@ -104,6 +109,11 @@ class ConnectionViewSet(
     def disconnect(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         connection = services.connection_disconnect(actor=self.actor, connection=self.get_object())
         return Response(s.ConnectionOutputSerializer(connection).data)
+
+    @action(detail=True, methods=["post"], url_path="sync")
+    def sync_now(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        connection = sync.sync_request(actor=self.actor, connection=self.get_object())
+        return Response(s.ConnectionOutputSerializer(connection).data, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["post"], url_path="match-owners")
     def match_owners(self, request: Request, workspace_id: Any, pk: Any) -> Response:

@@ -13,6 +13,7 @@ import pytest
 from integrations import services, sync
 from integrations.fakes.common import FakeClock
 from integrations.fakes.hubspot import FakeHubSpot
+from integrations.fakes.salesforce import FakeSalesforce
 from integrations.models import Connection, SyncRun
 from integrations.providers.registry import provider_for
 from tenants.context import workspace_context
@@ -83,3 +84,26 @@ def demo_hubspot_sync(world: Any) -> Iterator[HubSpotSync]:
     fake = FakeHubSpot.from_fixture(FIXTURES / "hubspot_demo.json")
     with workspace_context(world.a.workspace.id):
         yield HubSpotSync(world.a, fake, fake.clock)
+
+
+class SalesforceSync(HubSpotSync):
+    """One Salesforce connection of world side A (OAuth, a rotating refresh token) and a fake org."""
+
+    def __init__(self, side: Any, fake: FakeSalesforce, clock: FakeClock) -> None:
+        self.side, self.fake, self.clock = side, fake, clock
+        self.connection = services.connection_create(
+            actor=Actor.of(side.principal("admin")), provider="salesforce", display_name="Salesforce",
+            external_account_id=fake.org_id, credentials={
+                "access_token": fake.issue_session(), "refresh_token": fake.issue_refresh_token(),
+                "expires_at": (clock() + dt.timedelta(hours=1)).isoformat(), "instance_url": fake.instance_url,
+            },
+        )  # fmt: skip
+
+
+@pytest.fixture
+def salesforce_sync(world: Any, settings: Any) -> Iterator[SalesforceSync]:
+    clock = FakeClock(NOW)
+    fake = FakeSalesforce(clock=clock)
+    settings.SALESFORCE_CLIENT_ID, settings.SALESFORCE_CLIENT_SECRET = fake.client_id, fake.client_secret
+    with workspace_context(world.a.workspace.id):
+        yield SalesforceSync(world.a, fake, clock)
