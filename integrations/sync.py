@@ -300,9 +300,12 @@ def _backoff(connection: Connection, run: SyncRun) -> dt.datetime:
     """1, 2, 4 ... minutes after the last of the failures in a row (capped); after several, needs attention."""
     since = connection.last_success_at or dt.datetime.min.replace(tzinfo=dt.UTC)
     # This run (still running) and the failed ones before it since the last success.
-    failures = 1 + SyncRun.objects.filter(
-        connection=connection, status=SyncRun.Status.FAILED, started_at__gt=since
-    ).count()
+    failures = (
+        1
+        + SyncRun.objects.filter(
+            connection=connection, status=SyncRun.Status.FAILED, started_at__gt=since
+        ).count()
+    )
     if failures >= FAILURES_BEFORE_ATTENTION:
         services.connection_status_set(
             connection=connection, status=Connection.Status.NEEDS_ATTENTION, code="integrations.status.sync_failing",
