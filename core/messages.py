@@ -76,6 +76,8 @@ def param_json(value: Any) -> Any:
     """A parameter as the API answers it: numbers as their exact text, dates in ISO form."""
     if isinstance(value, DisplayParam):
         return value.to_json()
+    if isinstance(value, Message):  # a word of the product's vocabulary (a stage's name), in the language
+        return value.render()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date | dt.time):

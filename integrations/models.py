@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from integrations.rollups.rules import Event, Measure, MetricRule, event_source
 from tenants.db import WorkspaceScopedModel
 
 
@@ -314,6 +315,39 @@ class LeadDefinition(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return f"{self.connection_id} {self.source}"
+
+
+class MetricRuleOverride(WorkspaceScopedModel):
+    """A workspace's own rule for one base metric, replacing the default of ``integrations.rollups.rules``
+    (or feeding a metric of its own): another event of the same vocabulary, another stage or activity type."""
+
+    metric_key = models.SlugField(_("metric"), max_length=63)
+    event = models.CharField(_("counts"), max_length=16, choices=[(e.value, e.value) for e in Event])
+    measure = models.CharField(_("measure"), max_length=8, choices=[(m.value, m.value) for m in Measure],
+                               default=Measure.COUNT.value)  # fmt: skip
+    stage = models.CharField(_("funnel stage"), max_length=16, blank=True, default="")
+    activity_type = models.CharField(_("activity type"), max_length=16, blank=True, default="")
+    completed_only = models.BooleanField(_("completed only"), default=False)
+
+    class Meta(WorkspaceScopedModel.Meta):
+        verbose_name = _("metric rule")
+        verbose_name_plural = _("metric rules")
+        constraints = [
+            *WorkspaceScopedModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["workspace", "metric_key"], name="integrations_metricrule_workspace_metric_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric_key}: {self.event}"
+
+    def as_rule(self) -> MetricRule:
+        return MetricRule(
+            self.metric_key, event_source(Event(self.event)), Event(self.event), Measure(self.measure),
+            stage=self.stage or None, activity_type=self.activity_type or None,
+            completed_only=self.completed_only,
+        )  # fmt: skip
 
 
 # --- Canonical records -------------------------------------------------------------------------------

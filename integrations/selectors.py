@@ -20,9 +20,12 @@ from integrations.models import (
     Connection,
     CrmOwner,
     LeadDefinition,
+    MetricRuleOverride,
     StageMapping,
     SyncRun,
 )
+from integrations.rollups.rules import DEFAULT_RULES, MetricRule
+from kpi.models import Metric
 
 CREDENTIALS_PURPOSE = "integrations.connection.credentials"
 
@@ -102,3 +105,32 @@ def crm_owner_unmatched_list(*, connection: Connection) -> QuerySet[CrmOwner]:
     return crm_owner_list(connection=connection, matched=False).exclude(
         match_source=CrmOwner.MatchSource.MANUAL
     )
+
+
+def metric_rules_effective() -> list[MetricRule]:
+    """The rule of every CRM-fed metric of the workspace in context: the defaults, each replaced by the
+    workspace's own rule for that metric, and the workspace's rules for metrics of its own."""
+    rules = {rule.metric: rule for rule in DEFAULT_RULES}
+    rules.update({o.metric_key: o.as_rule() for o in MetricRuleOverride.objects.order_by("metric_key")})
+    return list(rules.values())
+
+
+@dataclass(frozen=True)
+class MetricRuleRow:
+    """One CRM-fed metric of the workspace, its rule and whether the rule is the default."""
+
+    metric: Metric
+    rule: MetricRule
+    is_default: bool
+
+
+def metric_rules_listing() -> list[MetricRuleRow]:
+    """The effective rule of every base metric the workspace has, in the order of the defaults."""
+    overridden = set(MetricRuleOverride.objects.values_list("metric_key", flat=True))
+    rules = metric_rules_effective()
+    metrics = {m.key: m for m in Metric.objects.filter(key__in=[rule.metric for rule in rules])}
+    return [
+        MetricRuleRow(metrics[rule.metric], rule, rule.metric not in overridden)
+        for rule in rules
+        if rule.metric in metrics
+    ]

@@ -22,19 +22,23 @@ from django.utils import timezone
 from core.errors import ConflictError, ServiceError
 from integrations import actuals, defaults
 from integrations.crypto import CryptoError
+from integrations.funnel import PROGRESSION
 from integrations.models import (
     ActivityTypeMapping,
     Connection,
     CrmOwner,
     LeadDefinition,
+    MetricRuleOverride,
     StageMapping,
     SyncRun,
 )
+from integrations.rollups.rules import ACTIVITY_TYPES, DEFAULT_RULES, Event, Measure, MetricRule, event_source
 from integrations.selectors import (
     connection_credentials_get,
     credentials_associated_data,
     credentials_keyring,
 )
+from kpi.models import Metric
 from tenants.context import require_workspace_id
 from tenants.models import Membership
 from tenants.services import Actor, audit_event_record
@@ -558,3 +562,66 @@ def crm_owner_member_set(*, actor: Actor, owner: CrmOwner, member: Membership | 
                        changes={"member": {"from": str(before) if before else None,
                                            "to": str(member.id) if member else None}})  # fmt: skip
     return locked
+
+
+# --- Metric rules ----------------------------------------------------------------------------------------
+
+
+def _metric_rule_check(*, metric: Metric, rule: dict[str, Any]) -> None:
+    event, measure = Event(rule["event"]), Measure(rule["measure"])
+    if event is Event.REACHED_STAGE and rule["stage"] not in PROGRESSION:
+        raise ServiceError("integrations.rule.stage_required", field="stage")
+    if event is not Event.REACHED_STAGE and rule["stage"]:
+        raise ServiceError("integrations.rule.stage_unexpected", field="stage")
+    if event is Event.ACTIVITY and rule["activity_type"] not in ACTIVITY_TYPES:
+        raise ServiceError("integrations.rule.activity_type_required", field="activity_type")
+    if event is not Event.ACTIVITY and rule["activity_type"]:
+        raise ServiceError("integrations.rule.activity_type_unexpected", field="activity_type")
+    if event is not Event.ACTIVITY and rule["completed_only"]:
+        raise ServiceError("integrations.rule.completed_only_unexpected", field="completed_only")
+    if measure is Measure.AMOUNT and event_source(event).value != "deals":
+        raise ServiceError("integrations.rule.amount_needs_deals", field="measure")
+    if (measure is Measure.AMOUNT) != (metric.unit == "jpy"):
+        raise ServiceError("integrations.rule.measure_unit", params={"metric": metric.key, "unit": metric.unit},
+                           field="measure")  # fmt: skip
+
+
+@transaction.atomic
+def metric_rule_set(
+    *,
+    actor: Actor,
+    metric_key: str,
+    event: str,
+    measure: str = Measure.COUNT.value,
+    stage: str = "",
+    activity_type: str = "",
+    completed_only: bool = False,
+) -> MetricRule:
+    """The workspace's own rule for a base metric (replacing the default); the metric's CRM actuals are
+    recomputed once this commits."""
+    metric = Metric.objects.filter(key=metric_key).first()
+    if metric is None:
+        raise ServiceError("integrations.rule.metric_unknown", params={"metric": metric_key}, field="metric")
+    values = {"event": event, "measure": measure, "stage": stage, "activity_type": activity_type,
+              "completed_only": completed_only}  # fmt: skip
+    _metric_rule_check(metric=metric, rule=values)
+    override, _created = MetricRuleOverride.objects.update_or_create(metric_key=metric_key, defaults=values)
+    audit_event_record(actor=actor, action="metric_rule.set", target_type="metric", target_id=metric.id,
+                       changes={"metric": metric_key, **values})  # fmt: skip
+    actuals.actuals_all_enqueue()
+    return override.as_rule()
+
+
+@transaction.atomic
+def metric_rule_reset(*, actor: Actor, metric_key: str) -> MetricRule | None:
+    """Back to the default rule; a metric with no default is no longer fed (its CRM actuals go)."""
+    deleted, _ = MetricRuleOverride.objects.filter(metric_key=metric_key).delete()
+    default = next((rule for rule in DEFAULT_RULES if rule.metric == metric_key), None)
+    if deleted:
+        metric = Metric.objects.filter(key=metric_key).first()
+        audit_event_record(actor=actor, action="metric_rule.reset", target_type="metric",
+                           target_id=metric.id if metric else None, changes={"metric": metric_key})  # fmt: skip
+        if default is None:
+            actuals.actuals_clear(metric_keys=[metric_key])
+        actuals.actuals_all_enqueue()
+    return default

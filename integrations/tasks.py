@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from celery import current_task, shared_task
 
 from core.tasks import TASK_DEFAULTS
-from integrations import sync
+from integrations import actuals, sync
 from integrations.models import Connection
 from integrations.providers.base import ObjectType
 from tenants.tasks import workspace_task
@@ -40,3 +40,8 @@ def connection_remap_task(workspace_id: UUID, connection_id: str) -> None:
     connection = Connection.objects.filter(id=UUID(connection_id)).first()
     if connection is not None:
         sync.connection_remap_apply(connection=connection)
+
+
+@workspace_task(name="integrations.actuals_recompute", soft_time_limit=3300, time_limit=3500)
+def actuals_recompute_task(workspace_id: UUID) -> None:
+    actuals.actuals_all()

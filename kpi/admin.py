@@ -79,6 +79,12 @@ class ActualEntryForm(forms.ModelForm):
                 services.actual_value_check(metric=metric, value=data["value"])
             except ServiceError as exc:
                 self.add_error("value", exc.message)
+        if metric:
+            with workspace_context(metric.workspace_id):
+                try:
+                    services.actual_fed_check(metric=metric)
+                except ServiceError as exc:
+                    self.add_error("metric", exc.message)
         return data
 
 

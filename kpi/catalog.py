@@ -227,6 +227,15 @@ BASE_METRICS: Final[Mapping[str, BaseMetric]] = _metrics(
         typical_source="sfa",
     ),
     BaseMetric(
+        key="emails",
+        name_ja="メール送信数",
+        name_en="E-mails",
+        definition_ja="期間内に営業担当者が顧客に送信したメールの件数（CRMの活動記録）",
+        definition_en="E-mails sales reps sent to customers in the period (CRM activity records)",
+        unit="count",
+        typical_source="sfa",
+    ),
+    BaseMetric(
         key="appointments",
         name_ja="アポ獲得数",
         name_en="Appointments",
@@ -245,6 +254,15 @@ BASE_METRICS: Final[Mapping[str, BaseMetric]] = _metrics(
         typical_source="sfa",
     ),
     BaseMetric(
+        key="meetings_held",
+        name_ja="商談実施数（活動記録）",
+        name_en="Meetings held (activities)",
+        definition_ja="期間内に実施済みとして記録された商談・面談の活動の件数",
+        definition_en="Meeting activities recorded as held (completed) in the period",
+        unit="count",
+        typical_source="sfa",
+    ),
+    BaseMetric(
         key="opportunities",
         name_ja="案件数",
         name_en="Opportunities",
@@ -252,6 +270,15 @@ BASE_METRICS: Final[Mapping[str, BaseMetric]] = _metrics(
         definition_en=(
             "Meetings that became a qualified opportunity (need and budget confirmed) in the period"
         ),
+        unit="count",
+        typical_source="sfa",
+    ),
+    BaseMetric(
+        key="proposals",
+        name_ja="提案数",
+        name_en="Proposals",
+        definition_ja="期間内に提案段階に到達した案件の件数",
+        definition_en="Deals that reached the proposal stage in the period",
         unit="count",
         typical_source="sfa",
     ),

@@ -363,6 +363,9 @@ SERVICES = {
     "kpi.node.in_use": _("Other KPIs' formulas use this key: %(keys)s"),
     "kpi.target.no_annual_target": _("Set the node's annual target first."),
     "kpi.actual.negative": _("%(metric)s does not take negative values (got %(value)s)."),
+    "kpi.actual.fed_by_crm": _(
+        "%(metric)s is fed by a CRM connection: change it in the CRM (or the metric's rule), not here."
+    ),
 }
 
 BOOK = {

@@ -13,6 +13,7 @@ from django.db.models import Max
 from core.changes import fields_apply
 from core.errors import ConflictError, ServiceError
 from kpi.catalog import BASE_METRICS
+from kpi.feeds import metrics_fed
 from kpi.formulas import FormulaError, dependency_order, parse_formula, validate_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
 from kpi.planning.calendar import PlanningError, periods_in
@@ -349,6 +350,8 @@ def actual_record(
     Not audited: actuals arrive by the thousand from syncs; ``source`` and ``updated_at`` say where from.
     """
     actual_value_check(metric=metric, value=value)
+    if source != MetricActual.Source.CRM:
+        actual_fed_check(metric=metric)
     _owner_check(owner)
     actual, created = MetricActual.objects.select_for_update().update_or_create(
         metric=metric, date=date, owner=owner, defaults={"value": value, "source": source}
@@ -356,10 +359,19 @@ def actual_record(
     return actual, created
 
 
+def actual_fed_check(*, metric: Metric) -> None:
+    """A metric a connection feeds takes its values from the CRM only (a typed value would be overwritten by
+    the next sync, or counted twice)."""
+    if metric.key in metrics_fed():
+        raise ServiceError("kpi.actual.fed_by_crm", params={"metric": metric.key}, field="metric")
+
+
 @transaction.atomic
 def actual_delete(*, actor: Actor, actual: MetricActual) -> None:
     """Remove one day's value (a mistaken entry); the audit event keeps what it was."""
     actual = MetricActual.objects.select_for_update().select_related("metric").get(id=actual.id)
+    if actual.source == MetricActual.Source.CRM:
+        actual_fed_check(metric=actual.metric)
     audit_event_record(actor=actor, action="kpi_actual.deleted", target_type="metric_actual", target_id=actual.id,
                        changes={"metric": actual.metric.key, "date": actual.date.isoformat(),
                                 "owner": str(actual.owner_id) if actual.owner_id else None,

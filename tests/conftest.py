@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from rest_framework.test import APIClient
 
+from integrations.models import Connection
 from tenants import services
 from tenants.context import workspace_context
 from tenants.dbrole import credentials_restore, owner_credentials_swap
@@ -246,3 +247,13 @@ def key_client(world: World) -> Callable[..., APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def world_before_crm(world: World) -> World:
+    """The world as a client is before connecting a CRM: both sides' HubSpot connections are disconnected
+    (their history kept), so no metric is fed and actuals are typed by people and partners."""
+    for side in (world.a, world.b):
+        with workspace_context(side.workspace.id):
+            Connection.objects.update(status=Connection.Status.DISCONNECTED)
+    return world

@@ -18,6 +18,7 @@ from integrations.models import (
     StageMapping,
     SyncRun,
 )
+from integrations.rollups.rules import Event, Measure
 from integrations.selectors import Mappings, connection_is_syncing
 from integrations.services import CREDENTIAL_FIELDS, INTERVAL_MAX, INTERVAL_MIN
 from tenants.api.serializers import StrictInputSerializer, WorkspaceRelatedField
@@ -245,3 +246,35 @@ class OwnerMatchOutputSerializer(serializers.Serializer):
     matched = serializers.IntegerField(help_text="Owners now standing for a member")
     unmatched = serializers.IntegerField(help_text="Owners still to match (GET owners/?matched=0)")
     changed = serializers.IntegerField(help_text="Owners whose match this run changed")
+
+
+# --- Metric rules ----------------------------------------------------------------------------------------
+
+
+class MetricRuleOutputSerializer(serializers.Serializer):
+    metric = serializers.CharField(source="metric.key")
+    name_ja = serializers.CharField(source="metric.name_ja")
+    name_en = serializers.CharField(source="metric.name_en")
+    unit = serializers.CharField(source="metric.unit")
+    source = serializers.CharField(source="rule.source")
+    event = serializers.CharField(source="rule.event")
+    measure = serializers.CharField(source="rule.measure")
+    stage = serializers.CharField(source="rule.stage", allow_null=True)
+    activity_type = serializers.CharField(source="rule.activity_type", allow_null=True)
+    completed_only = serializers.BooleanField(source="rule.completed_only")
+    is_default = serializers.BooleanField(help_text="The product's default rule (false: the workspace's own)")
+    description = serializers.SerializerMethodField(
+        help_text="The rule in words, as the definition book shows it"
+    )
+
+    @extend_schema_field(StatusMessageSerializer)
+    def get_description(self, row: Any) -> dict[str, Any]:
+        return row.rule.describe().as_json()
+
+
+class MetricRuleInputSerializer(StrictInputSerializer):
+    event = serializers.ChoiceField(choices=[e.value for e in Event])
+    measure = serializers.ChoiceField(choices=[m.value for m in Measure], default=Measure.COUNT.value)
+    stage = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
+    activity_type = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
+    completed_only = serializers.BooleanField(required=False, default=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -20,7 +21,8 @@ from core.api.inputs import query_filter, query_flag, validated
 from core.api.pagination import CreatedCursorPagination
 from integrations import selectors, services, sync
 from integrations.api import serializers as s
-from integrations.models import Connection, CrmOwner, SyncRun
+from integrations.models import Connection, CrmOwner, MetricRuleOverride, SyncRun
+from kpi.models import Metric
 from tenants.api.mixins import WorkspaceScopedViewMixin
 from tenants.roles import Perm
 
@@ -199,3 +201,54 @@ class CrmOwnerViewSet(
         data = validated(s.CrmOwnerMemberInputSerializer, self, request.data)
         owner = services.crm_owner_member_set(actor=self.actor, owner=owner, member=data["member"])
         return Response(s.CrmOwnerOutputSerializer(owner).data)
+
+
+@extend_schema(tags=["integrations"])
+@extend_schema_view(
+    list=extend_schema(summary="How each CRM-fed base metric is counted from the CRM's records (the defaults, "
+                               "or the workspace's own rule)", responses=s.MetricRuleOutputSerializer(many=True)),
+    retrieve=extend_schema(summary="One metric's rule", responses=s.MetricRuleOutputSerializer),
+    update=extend_schema(
+        summary="Replace a metric's rule (the metric's CRM actuals are recomputed)",
+        request=s.MetricRuleInputSerializer, responses={200: s.MetricRuleOutputSerializer},
+        examples=[OpenApiExample("Meetings from held meeting activities", value={
+            "event": "activity", "activity_type": "meeting", "completed_only": True}, request_only=True)],
+    ),
+    destroy=extend_schema(summary="Back to the default rule (a metric without one is no longer fed)",
+                          responses={204: None}),
+)  # fmt: skip
+class MetricRuleViewSet(WorkspaceScopedViewMixin, viewsets.GenericViewSet):
+    """The rules of integrations.rollups.rules, by metric key; the overrides are MetricRuleOverride rows."""
+
+    model = MetricRuleOverride
+    serializer_class = s.MetricRuleOutputSerializer
+    permission_read = Perm.INTEGRATIONS_READ
+    permission_write = Perm.INTEGRATIONS_WRITE
+    lookup_field = "metric_key"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    pagination_class = None  # one row per base metric: a few dozen at most
+    http_method_names = ["get", "put", "delete", "head", "options"]
+
+    def list(self, request: Request, workspace_id: Any) -> Response:
+        return Response(s.MetricRuleOutputSerializer(selectors.metric_rules_listing(), many=True).data)
+
+    def retrieve(self, request: Request, workspace_id: Any, metric_key: str) -> Response:
+        return Response(s.MetricRuleOutputSerializer(self._row(metric_key)).data)
+
+    def update(self, request: Request, workspace_id: Any, metric_key: str) -> Response:
+        if not Metric.objects.filter(key=metric_key).exists():  # any base metric may get a rule of its own
+            raise Http404
+        data = validated(s.MetricRuleInputSerializer, self, request.data)
+        services.metric_rule_set(actor=self.actor, metric_key=metric_key, **data)
+        return Response(s.MetricRuleOutputSerializer(self._row(metric_key)).data)
+
+    def destroy(self, request: Request, workspace_id: Any, metric_key: str) -> Response:
+        self._row(metric_key)
+        services.metric_rule_reset(actor=self.actor, metric_key=metric_key)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _row(self, metric_key: str) -> selectors.MetricRuleRow:
+        row = next((r for r in selectors.metric_rules_listing() if r.metric.key == metric_key), None)
+        if row is None:
+            raise Http404
+        return row

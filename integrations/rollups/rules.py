@@ -45,6 +45,11 @@ class Measure(StrEnum):
     AMOUNT = "amount"  # a deal's amount in JPY (deals without an amount add nothing)
 
 
+def event_source(event: Event) -> Source:
+    """The one kind of canonical record an event is read from."""
+    return {Event.BECAME_LEAD: Source.CONTACTS, Event.ACTIVITY: Source.ACTIVITIES}.get(event, Source.DEALS)
+
+
 @dataclass(frozen=True)
 class MetricRule:
     """How one base metric is counted from one kind of canonical record."""
@@ -58,9 +63,7 @@ class MetricRule:
     completed_only: bool = False
 
     def __post_init__(self) -> None:
-        expected_source = {Event.BECAME_LEAD: Source.CONTACTS, Event.ACTIVITY: Source.ACTIVITIES}.get(
-            self.event, Source.DEALS
-        )
+        expected_source = event_source(self.event)
         if self.source is not expected_source:
             raise ValueError(f"{self.metric}: {self.event} reads {expected_source}, not {self.source}")
         if (self.event is Event.REACHED_STAGE) != (self.stage in FUNNEL):

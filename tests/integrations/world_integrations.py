@@ -5,11 +5,22 @@ to the side's manager)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
 from integrations import services
-from integrations.models import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmOwner, SyncRun, SyncState
+from integrations.models import (
+    CrmActivity,
+    CrmCompany,
+    CrmContact,
+    CrmDeal,
+    CrmOwner,
+    MetricRuleOverride,
+    SyncRun,
+    SyncState,
+)
+from kpi.models import Metric
 from tenants.context import workspace_context
 from tenants.services import Actor
 
@@ -52,6 +63,12 @@ def seed(side: Any) -> None:
         activity = CrmActivity.objects.create(connection=connection, external_id="501", raw_type="calls",
                                               activity_type="call", occurred_at=WHEN, owner=owner, deal=deal,
                                               contact=contact, modstamp=WHEN)  # fmt: skip
-    side.extra.update(connection=connection, sync_run=run, crm_owner=owner, crm_owner_unmatched=unmatched,
+        # A metric of this workspace's own, fed by a rule of its own (the metric key carries the side's name).
+        metric = Metric.objects.create(key="tasks_" + re.sub(r"\W", "_", name.lower()), name_ja="タスク完了数",
+                                       name_en="Tasks done", unit="count")  # fmt: skip
+        # Written directly: the service would recompute the world's actuals from its canonical records.
+        MetricRuleOverride.objects.create(metric_key=metric.key, event="activity", activity_type="task",
+                                          completed_only=True)  # fmt: skip
+    side.extra.update(connection=connection, metric_rule_metric=metric, sync_run=run, crm_owner=owner, crm_owner_unmatched=unmatched,
                       crm_company=company, crm_contact=contact, crm_deal=deal, crm_activity=activity,
                       credential_token=token_of(side))  # fmt: skip

@@ -214,8 +214,9 @@ def test_remove_member(world: World, client_as: Any) -> None:
 
 
 def test_a_member_who_logged_actuals_can_be_removed_and_their_history_keeps_their_name(
-    world: World, client_as: Any
+    world_before_crm: World, client_as: Any
 ) -> None:
+    world = world_before_crm
     """The owner of an actual used to be set to NULL on removal, colliding with the actual the workspace
     already had for that day without an owner (a false 409 on every retry). Removal deactivates now."""
     import datetime as dt
