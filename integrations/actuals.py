@@ -63,11 +63,11 @@ def actuals_clear(*, metric_keys: Iterable[str]) -> None:
     compute.rollup_metric_clear(metric_keys)
 
 
-def _feeding_connections() -> list[Connection]:
+def feeding_connections() -> list[Connection]:
     return list(Connection.objects.exclude(status=Connection.Status.DISCONNECTED).order_by("created_at"))
 
 
-def _sources_fed(connection: Connection) -> set[Source]:
+def sources_fed(connection: Connection) -> set[Source]:
     if connection.provider != Connection.Provider.CSV:
         return set(Source)
     # A CSV connection feeds what its files held: a file of deals says nothing about calls.
@@ -79,8 +79,8 @@ def metrics_fed_by_crm() -> set[str]:
     """The base metrics of the workspace in context that a connection writes: typed values on them are refused
     (they would be overwritten by the next sync, or counted twice)."""
     fed: set[Source] = set()
-    for connection in _feeding_connections():
-        fed |= _sources_fed(connection)
+    for connection in feeding_connections():
+        fed |= sources_fed(connection)
     return {rule.metric for rule in metric_rules_effective() if rule.source in fed}
 
 
@@ -88,8 +88,8 @@ def metric_sources_as_of() -> dict[str, dt.datetime | None]:
     """Per CRM-fed metric: how fresh it is, the oldest last successful sync of the connections feeding it
     (``None`` while one of them has never finished a sync)."""
     as_of: dict[Source, list[dt.datetime | None]] = {}
-    for connection in _feeding_connections():
-        for source in _sources_fed(connection):
+    for connection in feeding_connections():
+        for source in sources_fed(connection):
             as_of.setdefault(source, []).append(connection.last_success_at)
     freshest: dict[Source, dt.datetime | None] = {
         source: None if None in stamps else min(s for s in stamps if s is not None)

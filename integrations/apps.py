@@ -8,9 +8,9 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The message codes (the app's own, the CSV import's refusals, the metric rules in words) and the
-        # Celery tasks, registered in every process: the engine and the services queue them by name.
-        from integrations import actuals, messages, tasks  # noqa: F401
+        # The message codes (the app's own, the CSV import's refusals, the metric rules in words), the checklist
+        # rules it proves, and the Celery tasks, registered in every process: the services queue them by name.
+        from integrations import actuals, checklist_rules, messages, tasks  # noqa: F401
         from integrations.csv_import import messages as csv_messages  # noqa: F401
         from integrations.rollups import messages as rule_messages  # noqa: F401
         from kpi.feeds import fed_metrics_provider_register

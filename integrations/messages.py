@@ -112,4 +112,29 @@ PROVIDER = {
     "integrations.provider.rejected": _("The CRM refused a request of the sync."),
 }
 
-messages_register({**STATUS, **ERRORS, **PROVIDER})
+# Evidence of the checklist rules the integration proves (integrations.checklist_rules).
+EVIDENCE = {
+    "integrations.evidence.no_connection": _("No CRM is connected to the workspace yet."),
+    "integrations.evidence.synced": _("%(name)s synced successfully at %(when)s."),
+    "integrations.evidence.never_synced": _("%(names)s has not finished a sync yet."),
+    "integrations.evidence.sync_stale": _(
+        "The last successful sync (%(name)s, %(when)s) is more than 24 hours old."
+    ),
+    "integrations.evidence.no_crm_kpis": _("No KPI of the plan reads a metric the CRM feeds."),
+    "integrations.evidence.metrics_not_fed": _(
+        "These metrics of CRM-sourced KPIs have no rule that counts them from the CRM: %(metrics)s"
+    ),
+    "integrations.evidence.mapping.deals": _("the pipeline stages of %(name)s"),
+    "integrations.evidence.mapping.activities": _("the activity types of %(name)s"),
+    "integrations.evidence.mapping.contacts": _("the lead definition of %(name)s"),
+    "integrations.evidence.mappings_unconfirmed": _("Still to be confirmed by a person: %(mappings)s"),
+    "integrations.evidence.kpis_mapped": _(
+        "All %(count)s CRM-sourced KPIs read metrics mapped to confirmed CRM fields: %(kpis)s"
+    ),
+    "integrations.evidence.kpis_not_computed": _("Not yet computed from synced CRM data: %(kpis)s"),
+    "integrations.evidence.kpis_computed": _(
+        "All %(count)s CRM-sourced KPIs are computed from the synced CRM records: %(kpis)s"
+    ),
+}
+
+messages_register({**STATUS, **ERRORS, **PROVIDER, **EVIDENCE})

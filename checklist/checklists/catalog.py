@@ -240,17 +240,21 @@ RULES: Mapping[str, Rule] = MappingProxyType(
                 "recorded (not applicable when a package alone was chosen)",
             ),
             # ---- later capabilities: declared now, evaluators arrive with the capability ----
+            # ---- CRM integration: provable from the connections and the rules that feed the actuals ----
             _rule(
                 "crm_synced_24h",
                 "CRM/SFA連携が直近24時間以内に同期に成功している",
                 "The CRM/SFA connection synced successfully within the last 24 hours",
-                available=False,
             ),
             _rule(
                 "crm_fields_mapped",
                 "CRM/SFAをデータソースとするすべてのKPIに、CRM/SFA上の入力項目が対応付けられている",
                 "Every KPI sourced from the CRM/SFA is mapped to an input field there",
-                available=False,
+            ),
+            _rule(
+                "crm_kpis_computed",
+                "CRM/SFAをデータソースとするすべてのKPIが、同期済みのCRM/SFAのデータから定義どおりに計算されている",
+                "Every KPI sourced from the CRM/SFA is computed by its definition from the synced CRM/SFA data",
             ),
             _rule(
                 "dashboard_exists",
@@ -498,8 +502,9 @@ _B_AXIS_MAPPING: Mapping[str, Axis] = MappingProxyType(
 # Checklist B rules:
 # * B05 (input fields in the SFA/CRM) -> crm_fields_mapped, finer than crm_synced_24h: a recent sync proves
 #   the connection, a field mapping per CRM-sourced KPI proves the input fields exist.
-# * B06 (formulas implemented *in the SFA/CRM*) has no rule: the product sees synced values, not the
-#   CRM's own formula configuration.
+# * B06 (formulas implemented in the SFA/CRM) -> crm_kpis_computed: each CRM-sourced KPI's base metrics are
+#   counted from the synced records by a stated rule (integrations.rollups.rules), so the definition runs on the
+#   CRM's data rather than on typed numbers.
 # * B10 (review meetings in the calendar) -> review_meetings_in_calendar, finer than the cadence rule.
 # * B13 (MQL/SQL agreed between departments) has no rule: an agreement between people is not state the
 #   product holds.
@@ -521,7 +526,7 @@ _B_ITEMS: tuple[ChecklistItem, ...] = tuple(
             "B06",
             "各KPIの計算式・定義がSFA/CRM上で実装されている",
             "Each KPI's formula/definition implemented in the SFA/CRM",
-            None,
+            "crm_kpis_computed",
         ),
         (
             "B07",

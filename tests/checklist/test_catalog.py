@@ -77,6 +77,8 @@ NAMED_RULES = {
     "A15": "definition_book_published",
     "B12": "definition_book_published",
     "A07": "crm_synced_24h",
+    "B05": "crm_fields_mapped",
+    "B06": "crm_kpis_computed",
     "A08": "dashboard_exists",
     "A09": "dashboard_exists",
     "B07": "dashboard_exists",
@@ -88,7 +90,7 @@ NAMED_RULES = {
     "A13": "scratch_requirements_when_needed",
 }
 
-UNAVAILABLE = {"crm_synced_24h", "dashboard_exists", "alert_rule_exists", "dashboard_roles_assigned"}
+UNAVAILABLE = {"dashboard_exists", "alert_rule_exists", "dashboard_roles_assigned"}
 
 
 # ---- templates ---------------------------------------------------------------------------------
@@ -161,7 +163,7 @@ def test_rule_mapping_matches_the_named_items() -> None:
 
 def test_items_without_rule_are_the_ones_the_product_cannot_prove() -> None:
     no_rule = {item.key for t in TEMPLATES.values() for item in t.items if item.rule is None}
-    assert no_rule == {"A19", "B06", "B13"}
+    assert no_rule == {"A19", "B13"}
 
 
 def test_rules_have_descriptions_and_availability() -> None:

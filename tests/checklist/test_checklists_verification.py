@@ -130,15 +130,15 @@ def test_demo_like_workspace_shows_a_and_b_verified_from_its_state(world: World,
     # Verified items count as done; nobody ticked them, so the stored status is still todo.
     assert a["A01"]["status"] == "todo" and a["A01"]["effective_status"] == "done"
     # A rule whose capability is not built yet: declared, not provable, verified null.
-    a07 = a["A07"]["verification"]
-    assert a07 == {
-        **a07,
-        "rule": "crm_synced_24h",
+    a08 = a["A08"]["verification"]
+    assert a08 == {
+        **a08,
+        "rule": "dashboard_exists",
         "provable": False,
         "verified": None,
         "contradiction": False,
     }
-    assert "まだ提供されていません" in a07["message"]
+    assert "まだ提供されていません" in a08["message"]
     # A manual item: no rule.
     assert a["A19"]["verification"]["rule"] is None and a["A19"]["verification"]["verified"] is None
 
