@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
+FAKE_CRM_PORT ?= 8765
 
 .PHONY: demo test lint fmt messages bench clean
 
@@ -16,9 +17,12 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 ## Run the product with demo data on the embedded default (SQLite, Celery tasks inline).
+## The fake HubSpot the demo's CRM workspace syncs from runs beside the server and stops with it.
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py fake_crm serve --provider hubspot --port $(FAKE_CRM_PORT) & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py seed_demo --crm-url http://127.0.0.1:$(FAKE_CRM_PORT) && \
 	$(PY) manage.py runserver $(HOST)
 
 ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).

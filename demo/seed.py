@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
 from django.db import transaction
 from django.utils import timezone
 
 from checklist.checklists.demo import demo_checklists_seed
 from checklist.decisions.demo import demo_decisions_seed
 from checklist.reviews.demo import demo_reviews_seed
+from integrations.demo import demo_crm_seed
+from integrations.models import SyncRun
 from kpi.demo import demo_actuals_seed, demo_plan_seed
 from tenants import services
 from tenants.context import workspace_context
@@ -20,6 +23,9 @@ from tenants.models import Firm, Membership, User, Workspace
 from tenants.roles import FirmRole, WorkspaceRole
 
 DEMO_PASSWORD = "ikkan-demo-2026"  # noqa: S105 - published demo credential, local data only
+# The workspace whose sales figures come from its CRM (the fake HubSpot); the other one types its actuals, as a
+# client does before connecting one.
+CRM_WORKSPACE = "alpha"
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,19 @@ def demo_seed() -> list[DemoLogin]:
             logins.append(DemoLogin(user.email, f"{WorkspaceRole(role).name.lower()} of {name}"))
         with workspace_context(workspace.id):
             demo_plan_seed(workspace=workspace, actor=system)
-            demo_actuals_seed(workspace=workspace, until=timezone.localdate())
+            if slug != CRM_WORKSPACE:
+                demo_actuals_seed(workspace=workspace, until=timezone.localdate())
             demo_decisions_seed(workspace=workspace, actor=system)
             demo_reviews_seed(workspace=workspace, actor=system)
             demo_checklists_seed(workspace=workspace, actor=system)
     return logins
+
+
+def demo_crm_connect(*, base_url: str, transport: httpx.BaseTransport | None = None) -> SyncRun | None:
+    """Connect the CRM workspace to the fake HubSpot at ``base_url`` and sync it (after :func:`demo_seed`).
+
+    Outside demo_seed's transaction: a sync commits page by page, as it does in a worker."""
+    workspace = Workspace.objects.get(firm__slug="demo-consulting", slug=CRM_WORKSPACE)
+    with workspace_context(workspace.id):
+        return demo_crm_seed(workspace=workspace, actor=services.Actor.system("demo"), base_url=base_url,
+                             transport=transport)  # fmt: skip

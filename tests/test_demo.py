@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
-from demo.seed import demo_seed
-from kpi.models import KpiNode, KpiTarget
+import httpx
+
+from demo.seed import demo_crm_connect, demo_seed
+from integrations.demo import FIXTURE
+from integrations.fakes.common import WallClock, shift_fixture
+from integrations.fakes.hubspot import FakeHubSpot
+from integrations.models import Connection
+from kpi.models import KpiNode, KpiTarget, MetricActual
 from kpi.selectors import plan_check_run
 from tenants.context import workspace_context
 from tenants.models import Membership, User, Workspace
+from tenants.roles import WorkspaceRole
 
 
 def test_demo_seed_is_idempotent_and_builds_the_seed_plan(db: Any) -> None:
@@ -28,9 +36,18 @@ def test_demo_seed_is_idempotent_and_builds_the_seed_plan(db: Any) -> None:
             assert not plan_check_run(plan=kgi.plan).has_errors
 
 
+def _fake_hubspot_transport() -> httpx.WSGITransport:
+    """The fake HubSpot as ``manage.py fake_crm serve`` serves it (real time, the data moved to today)."""
+    clock = WallClock()
+    data = shift_fixture(json.loads(FIXTURE.read_text(encoding="utf-8")), clock())
+    return httpx.WSGITransport(app=FakeHubSpot.from_fixture(data, clock=clock))
+
+
 def test_demo_workspaces_show_checklists_a_and_b_verified_from_their_state(db: Any, client: Any) -> None:
     """The issue's "done when": the demo's checklists verify themselves from the demo's real state."""
     demo_seed()
+    run = demo_crm_connect(base_url="http://127.0.0.1:8765", transport=_fake_hubspot_transport())
+    assert run is not None and run.status == "succeeded", run and run.error_code
     user = User.objects.get(email="viewer@alpha.example.jp")
     workspace = Membership.objects.get(user=user).workspace
     client.force_login(user)
@@ -45,4 +62,25 @@ def test_demo_workspaces_show_checklists_a_and_b_verified_from_their_state(db: A
     # review cadences (A16, B09, B10). A20/B11 depend on how the week's actuals stand on the day it runs.
     assert {"A01", "A02", "A03", "A04", "A05", "A06", "A11", "A12", "A13", "A16", "A18",
             "B01", "B02", "B03", "B04", "B09", "B10", "B15"} <= verified  # fmt: skip
-    assert "A07" not in verified  # the CRM connection is a later capability
+    # The CRM workspace synced a moment ago, its KPIs read CRM-fed metrics with confirmed mappings.
+    assert {"A07", "B05", "B06"} <= verified
+
+
+def test_the_demo_crm_workspace_counts_its_actuals_from_the_fake_hubspot(db: Any) -> None:
+    demo_seed()
+    transport = _fake_hubspot_transport()
+    first = demo_crm_connect(base_url="http://127.0.0.1:8765", transport=transport)
+    assert first is not None and first.status == "succeeded" and first.created_count > 100
+    again = demo_crm_connect(base_url="http://127.0.0.1:8765", transport=transport)
+    assert again is not None and (again.created_count, again.updated_count) == (0, 0)  # safe to run again
+    alpha = Workspace.objects.get(firm__slug="demo-consulting", slug="alpha")
+    beta = Workspace.objects.get(firm__slug="demo-consulting", slug="beta")
+    with workspace_context(alpha.id):
+        sources = set(MetricActual.objects.values_list("source", flat=True))
+        rep = Membership.objects.get(workspace=alpha, role=WorkspaceRole.SALES_REP)
+        assert sources == {"crm"}  # no typed figure beside the CRM's
+        assert MetricActual.objects.filter(metric__key="calls", owner=rep).exists()  # owner 101 is the rep
+        assert MetricActual.objects.filter(metric__key="wins").exists()
+        assert Connection.objects.get().status == "connected"
+    with workspace_context(beta.id):
+        assert set(MetricActual.objects.values_list("source", flat=True)) == {"manual"}
