@@ -15,6 +15,7 @@ from typing import Any
 from celery import current_app
 from django.db import transaction
 
+from core.messages import Message
 from integrations.ingest import SPECS
 from integrations.models import Connection
 from integrations.providers.base import ObjectType
@@ -98,3 +99,16 @@ def metric_sources_as_of() -> dict[str, dt.datetime | None]:
     return {
         rule.metric: freshest[rule.source] for rule in metric_rules_effective() if rule.source in freshest
     }
+
+
+class _CrmFeed:
+    """What the KPI engine asks of the CRM sync (kpi.feeds)."""
+
+    def metrics_fed(self) -> set[str]:
+        return metrics_fed_by_crm()
+
+    def metric_rules(self) -> dict[str, Message]:
+        return {rule.metric: rule.describe() for rule in metric_rules_effective()}
+
+
+CRM_FEED = _CrmFeed()

@@ -13,6 +13,6 @@ class IntegrationsConfig(AppConfig):
         from integrations import actuals, checklist_rules, messages, tasks  # noqa: F401
         from integrations.csv_import import messages as csv_messages  # noqa: F401
         from integrations.rollups import messages as rule_messages  # noqa: F401
-        from kpi.feeds import fed_metrics_provider_register
+        from kpi.feeds import feed_register
 
-        fed_metrics_provider_register(actuals.metrics_fed_by_crm)
+        feed_register(actuals.CRM_FEED)

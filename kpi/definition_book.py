@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from core.messages import message_is_known, message_render
+from core.messages import Message, message_is_known, message_render
+from kpi.feeds import metric_rules
+from kpi.formulas import FormulaError, parse_formula
 from kpi.models import KpiNode, KpiPlan, KpiTarget
 from kpi.selectors import plan_nodes
 from kpi.units import value_format
 
 _COLUMNS = ("kind", "key", "name", "parent", "definition", "formula", "unit", "direction", "indicator",
-            "department", "owner", "cadence", "data_source", "target_fy")  # fmt: skip
+            "department", "owner", "cadence", "data_source", "crm_rule", "target_fy")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,15 @@ def _choice(field: str, value: str) -> str:
     """The name of a unit, direction, indicator or cadence in the active language (the value if unnamed)."""
     code = f"kpi.book.{field}.{value}"
     return message_render(code) if message_is_known(code) else value
+
+
+def _crm_rules(node: KpiNode, rules: dict[str, Message]) -> str:
+    """How each base metric the formula reads is counted from CRM records (``metric: rule``), in tree order."""
+    try:
+        reads = sorted(parse_formula(node.formula).references) if node.formula.strip() else []
+    except FormulaError:
+        return ""
+    return "; ".join(f"{key}: {rules[key].render()}" for key in reads if key in rules)
 
 
 def definition_book_build(*, plan: KpiPlan, language: str) -> DefinitionBook:
@@ -57,6 +68,7 @@ def definition_book_build(*, plan: KpiPlan, language: str) -> DefinitionBook:
     for target in KpiTarget.objects.filter(node__plan=plan, period_kind="quarter").order_by("period_start"):
         quarters.setdefault(target.node_id, []).append(target)
     quarter_count = max((len(q) for q in quarters.values()), default=0)
+    rules = metric_rules()
     with translation.override(language):
         header = [message_render(f"kpi.book.column.{c}") for c in _COLUMNS]
         header += [f"Q{i + 1}" for i in range(quarter_count)]
@@ -78,6 +90,7 @@ def definition_book_build(*, plan: KpiPlan, language: str) -> DefinitionBook:
                 "owner": (owner.full_name or owner.email) if owner else "",
                 "cadence": _choice("cadence", node.cadence),
                 "data_source": node.data_source,
+                "crm_rule": _crm_rules(node, rules),
                 "target_fy": value_format(node.target_value, node.unit) or "",
             }
             row = [cells[c] for c in _COLUMNS]

@@ -1,21 +1,37 @@
-"""Which base metrics another app writes automatically (a CRM sync), without the KPI engine importing it.
-
-An app registers a function answering the fed metric keys of the workspace in context; typed and partner-API
-actuals on those metrics are refused by :func:`kpi.services.actual_record`.
+"""What another app says about the base metrics it writes automatically (a CRM sync), without the KPI engine
+importing it: which metrics it feeds in the workspace in context (typed and partner-API actuals on them are
+refused by :func:`kpi.services.actual_record`) and the rule that counts each one, in words (the definition book).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection, Mapping
+from typing import Protocol
 
-_providers: list[Callable[[], Collection[str]]] = []
+from core.messages import Message
 
 
-def fed_metrics_provider_register(provider: Callable[[], Collection[str]]) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+class Feed(Protocol):
+    def metrics_fed(self) -> Collection[str]:
+        """The metric keys of the workspace in context that the feed writes now."""
+        ...
+
+    def metric_rules(self) -> Mapping[str, Message]:
+        """The rule by which the feed counts each metric it can write, in words."""
+        ...
+
+
+_feeds: list[Feed] = []
+
+
+def feed_register(feed: Feed) -> None:
+    if feed not in _feeds:
+        _feeds.append(feed)
 
 
 def metrics_fed() -> set[str]:
-    """The metric keys of the workspace in context that some feed writes."""
-    return {key for provider in _providers for key in provider()}
+    return {key for feed in _feeds for key in feed.metrics_fed()}
+
+
+def metric_rules() -> dict[str, Message]:
+    return {key: rule for feed in _feeds for key, rule in feed.metric_rules().items()}

@@ -383,6 +383,7 @@ BOOK = {
     "kpi.book.column.owner": pgettext_lazy("definition book column", "Owner"),
     "kpi.book.column.cadence": pgettext_lazy("definition book column", "Cadence"),
     "kpi.book.column.data_source": pgettext_lazy("definition book column", "Data source"),
+    "kpi.book.column.crm_rule": pgettext_lazy("definition book column", "Counted from the CRM"),
     "kpi.book.column.target_fy": pgettext_lazy("definition book column", "Annual target"),
     "kpi.book.unit.count": pgettext_lazy("definition book unit", "count"),
     "kpi.book.unit.percent": pgettext_lazy("definition book unit", "%%"),
