@@ -88,8 +88,11 @@ def metrics_fed_by_crm() -> set[str]:
 def metric_sources_as_of() -> dict[str, dt.datetime | None]:
     """Per CRM-fed metric: how fresh it is, the oldest last successful sync of the connections feeding it
     (``None`` while one of them has never finished a sync)."""
+    connections = feeding_connections()
+    if not connections:  # one query when no CRM is connected (every KPI status read asks)
+        return {}
     as_of: dict[Source, list[dt.datetime | None]] = {}
-    for connection in feeding_connections():
+    for connection in connections:
         for source in sources_fed(connection):
             as_of.setdefault(source, []).append(connection.last_success_at)
     freshest: dict[Source, dt.datetime | None] = {
@@ -109,6 +112,9 @@ class _CrmFeed:
 
     def metric_rules(self) -> dict[str, Message]:
         return {rule.metric: rule.describe() for rule in metric_rules_effective()}
+
+    def metrics_as_of(self) -> dict[str, dt.datetime | None]:
+        return metric_sources_as_of()
 
 
 CRM_FEED = _CrmFeed()

@@ -13,6 +13,7 @@ from django.db.models import Max, Sum
 
 from core.errors import ServiceError
 from core.messages import Message
+from kpi.feeds import metrics_as_of
 from kpi.formulas import Formula, FormulaError, dependency_order, evaluate_all, parse_formula
 from kpi.formulas.nodes import Binary, Name, Number
 from kpi.models import KpiNode, KpiPlan, KpiTarget, Metric, MetricActual
@@ -265,6 +266,17 @@ class KpiStatus:
     period_start: dt.date
     period_end: dt.date
     message: Message
+    # The CRM feeds a base metric the node reads; its figures are as of the oldest last successful sync of those
+    # sources (None while one never finished a sync, or when nothing is fed).
+    fed_by_crm: bool = False
+    data_as_of: dt.datetime | None = None
+
+
+def _freshness(references: set[str], as_of: dict[str, dt.datetime | None]) -> tuple[bool, dt.datetime | None]:
+    fed = [as_of[key] for key in references if key in as_of]
+    if not fed:
+        return False, None
+    return True, None if None in fed else min(w for w in fed if w is not None)
 
 
 def _base_references(key: str, formulas: dict[str, Formula], base: set[str]) -> set[str]:
@@ -321,10 +333,12 @@ def kpi_statuses(
     totals = metric_totals(metric_keys=shape.metric_keys, start=period.start, end=to_date, owner_id=owner_id)
     values = _evaluate(shape, totals.sums)
     base = set(shape.metric_keys)
+    freshness = metrics_as_of()
     statuses = []
     for node in nodes:
         target = targets.get(node.id)
-        has_data = bool(_base_references(node.key, shape.formulas, base) & totals.reported)
+        references = _base_references(node.key, shape.formulas, base)
+        has_data = bool(references & totals.reported)
         actual = values.get(node.key) if has_data else None
         expected = attainment = None
         if target is None:
@@ -342,9 +356,10 @@ def kpi_statuses(
             )
             status, expected, attainment = pace.status.value, pace.expected, pace.attainment
         message = _status_sentence(node, status, actual, expected)
-        statuses.append(
-            KpiStatus(node, status, actual, expected, target, attainment, period.start, period.end, message)
-        )
+        fed, data_as_of = _freshness(references, freshness)
+        status_row = KpiStatus(node, status, actual, expected, target, attainment, period.start, period.end,
+                               message, fed, data_as_of)  # fmt: skip
+        statuses.append(status_row)
     return statuses
 
 

@@ -390,6 +390,13 @@ class NodeStatusOutputSerializer(serializers.Serializer):
     actual = UnitValueField(unit_source="node.unit", allow_null=True)
     attainment_pct = serializers.SerializerMethodField()
     message = MessageField()
+    fed_by_crm = serializers.BooleanField(
+        read_only=True, help_text="A CRM connection feeds a metric it reads"
+    )
+    data_as_of = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="The figures are as of this sync (the oldest last successful sync of the CRM sources it reads)",
+    )  # fmt: skip
 
     def get_name(self, status: Any) -> str:
         return content_name(status.node.key, status.node.name_ja, status.node.name_en)

@@ -94,7 +94,8 @@ def test_plan_reads_cost_a_constant_number_of_queries(
                 appointments=4, meetings=2, wins=1, won_amount=4_000_000)  # fmt: skip
     after, _ = _queries(lambda: client.get(url))
     assert after == before, f"{endpoint}: {before} queries without actuals, {after} with sixty days of them"
-    assert after <= 6, f"{endpoint}: {after} queries"
+    # status/ also asks how fresh the CRM-fed figures are: one query for the connections when none is connected.
+    assert after <= 7, f"{endpoint}: {after} queries"
 
 
 def test_the_node_list_costs_the_same_for_one_page_of_any_size(world: World, partner: Any,
