@@ -16,6 +16,7 @@ from integrations.models import (
     CrmDeal,
     CrmOwner,
     LeadDefinition,
+    MetricRuleOverride,
     StageMapping,
     SyncRun,
     SyncState,
@@ -49,6 +50,12 @@ class SyncRunAdmin(TenantDataAdmin):
                     "created_count", "updated_count", "deleted_count", "workspace")  # fmt: skip
     list_filter = ("status", "trigger", WORKSPACE_FILTER)
     date_hierarchy = "started_at"
+
+
+@admin.register(MetricRuleOverride)
+class MetricRuleOverrideAdmin(TenantDataAdmin):
+    list_display = ("metric_key", "event", "measure", "stage", "activity_type", "completed_only", "workspace")
+    list_filter = ("event", WORKSPACE_FILTER)
 
 
 @admin.register(SyncState)
