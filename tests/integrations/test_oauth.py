@@ -90,13 +90,17 @@ def test_hubspot_oauth_connects_the_portal_and_starts_the_first_sync(
     url = _start(client, world, hubspot, display_name="営業 HubSpot")
     query = parse_qs(urlsplit(url).query)
     assert url.startswith(f"{HUBSPOT_BASE}/oauth/authorize?")
-    assert query["client_id"] == [hubspot.fake.client_id] and query["redirect_uri"][0].endswith("/hubspot/callback/")
+    assert query["client_id"] == [hubspot.fake.client_id] and query["redirect_uri"][0].endswith(
+        "/hubspot/callback/"
+    )
     callback, _code = hubspot.authorise(url)
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = _callback(client, callback)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["external_account_id"] == "555001" and body["status"] == "connected" and body["has_credentials"]
+    assert (
+        body["external_account_id"] == "555001" and body["status"] == "connected" and body["has_credentials"]
+    )
     assert body["display_name"] == "営業 HubSpot" and body["base_url"] == HUBSPOT_BASE
     assert len(queued) == 1  # the first sync, once the write commits
     with workspace_context(world.a.workspace.id):
@@ -176,7 +180,9 @@ def test_a_tampered_expired_or_foreign_state_is_refused(world: World, client_as:
         assert not Connection.objects.filter(external_account_id="555001").exists()
 
 
-def test_a_refused_or_cancelled_authorisation_writes_nothing(world: World, client_as: Any, hubspot: Crm) -> None:
+def test_a_refused_or_cancelled_authorisation_writes_nothing(
+    world: World, client_as: Any, hubspot: Crm
+) -> None:
     client = client_as("admin")
     callback, code = hubspot.authorise(_start(client, world, hubspot))
     hubspot.fake.codes.clear()  # the code expired at HubSpot
@@ -192,9 +198,12 @@ def test_a_refused_or_cancelled_authorisation_writes_nothing(world: World, clien
 def test_the_same_account_is_reauthorised_not_duplicated(world: World, client_as: Any, hubspot: Crm) -> None:
     client = client_as("admin")
     first = _callback(client, hubspot.authorise(_start(client, world, hubspot))[0]).json()
-    assert client.post(
-        f"/api/v1/workspaces/{world.a.workspace.id}/integrations/connections/{first['id']}/disconnect/"
-    ).json()["status"] == "disconnected"
+    assert (
+        client.post(
+            f"/api/v1/workspaces/{world.a.workspace.id}/integrations/connections/{first['id']}/disconnect/"
+        ).json()["status"]
+        == "disconnected"
+    )
     again = _callback(client, hubspot.authorise(_start(client, world, hubspot))[0])
     assert again.status_code == 200, again.content
     assert again.json()["id"] == first["id"] and again.json()["status"] == "connected"
@@ -251,7 +260,10 @@ def test_only_connection_managers_may_start(world: World, client_as: Any, hubspo
 def test_a_partner_key_with_the_write_scope_may_start_and_complete(
     world: World, key_client: Any, hubspot: Crm
 ) -> None:
-    assert key_client("integrations:read").post(start_url(world, "hubspot"), {}, format="json").status_code == 403
+    assert (
+        key_client("integrations:read").post(start_url(world, "hubspot"), {}, format="json").status_code
+        == 403
+    )
     writer = key_client("integrations:write")
     callback, _code = hubspot.authorise(_start(writer, world, hubspot))
     response = _callback(APIClient(), callback)  # the browser that comes back carries no key
@@ -267,14 +279,18 @@ def test_start_refusals(world: World, client_as: Any, settings: Any, hubspot: Cr
     assert private.json()["error"]["code"] == "integrations.connection.base_url_host_refused"
     settings.SALESFORCE_CLIENT_ID = ""
     missing = client.post(start_url(world, "salesforce"), {}, format="json", HTTP_ACCEPT_LANGUAGE="ja")
-    assert missing.status_code == 400 and missing.json()["error"]["code"] == "integrations.oauth.not_configured"
+    assert (
+        missing.status_code == 400 and missing.json()["error"]["code"] == "integrations.oauth.not_configured"
+    )
     assert "Salesforce" in missing.json()["error"]["message"]
 
 
 # --- private-app token -----------------------------------------------------------------------------------
 
 
-def test_a_private_app_token_is_checked_against_its_account(world: World, client_as: Any, hubspot: Crm) -> None:
+def test_a_private_app_token_is_checked_against_its_account(
+    world: World, client_as: Any, hubspot: Crm
+) -> None:
     client = client_as("admin")
     url = f"/api/v1/workspaces/{world.a.workspace.id}/integrations/connections/"
     token = hubspot.fake.issue_private_app_token()
@@ -293,7 +309,13 @@ def test_a_private_app_token_is_checked_against_its_account(world: World, client
     ],
 )
 def test_a_refused_private_app_token_writes_nothing(
-    world: World, client_as: Any, hubspot: Crm, token: str | None, extra: dict[str, str], status: int, code: str
+    world: World,
+    client_as: Any,
+    hubspot: Crm,
+    token: str | None,
+    extra: dict[str, str],
+    status: int,
+    code: str,
 ) -> None:
     with workspace_context(world.a.workspace.id):
         before = Connection.objects.count()
