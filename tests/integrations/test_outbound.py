@@ -22,7 +22,7 @@ from integrations.providers.outbound import GuardedTransport, HostRefused, host_
 from tenants.context import workspace_context
 from tests.conftest import World
 
-REFUSED = ["127.0.0.1", "10.0.0.1", "169.254.169.254", "192.168.1.10", "172.16.0.5", "100.64.0.1", "0.0.0.0",
+REFUSED = ["127.0.0.1", "10.0.0.1", "169.254.169.254", "192.168.1.10", "172.16.0.5", "100.64.0.1", "0.0.0.0",  # noqa: S104 - refused, not bound
            "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1", "240.0.0.1", "224.0.0.1"]  # fmt: skip
 
 
