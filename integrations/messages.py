@@ -55,6 +55,61 @@ ERRORS = {
     "integrations.connection.interval_range": _(
         "The sync interval must be between %(min)s and %(max)s minutes."
     ),
+    "integrations.connection.base_url_host_refused": _(
+        "The API base URL points at a private or internal address, which Ikkan does not call. Use the CRM's "
+        "public address."
+    ),
+    "integrations.connection.base_url_host_unresolvable": _(
+        "The host name of the API base URL could not be found."
+    ),
+    "integrations.connection.token_refused": _(
+        "%(provider)s refused the token. Check that it was copied whole and that the private app is still installed."
+    ),
+    "integrations.connection.account_unreachable": _(
+        "%(provider)s could not be reached to check the credentials. Nothing was saved; try again in a few minutes."
+    ),
+    "integrations.connection.account_mismatch": _(
+        "The token belongs to another %(provider)s account than the account id given."
+    ),
+    # OAuth: the start, and the callback page the CRM sends the browser back to.
+    "integrations.oauth.not_configured": _(
+        "Connecting %(provider)s is not set up on this server yet (the app's client id and secret are missing). "
+        "Ask your Ikkan administrator."
+    ),
+    "integrations.oauth.state_invalid": _(
+        "This connection link is not valid. Start connecting again from Ikkan."
+    ),
+    "integrations.oauth.state_expired": _(
+        "This connection link has expired (it is valid for 10 minutes). Start connecting again from Ikkan."
+    ),
+    "integrations.oauth.state_used": _(
+        "This connection link has already been used. Start connecting again from Ikkan."
+    ),
+    "integrations.oauth.sign_in_required": _(
+        "Sign in to Ikkan as the person who started connecting, then start connecting again."
+    ),
+    "integrations.oauth.wrong_user": _(
+        "Another person started this connection. Sign in as that person, or start connecting again yourself."
+    ),
+    "integrations.oauth.forbidden": _("You may not manage this workspace's CRM connections."),
+    "integrations.oauth.denied": _(
+        "%(provider)s did not authorise the connection (it was cancelled or refused). Start again to connect."
+    ),
+    "integrations.oauth.code_refused": _(
+        "%(provider)s did not accept the authorisation. Start connecting again."
+    ),
+    "integrations.oauth.provider_unreachable": _(
+        "%(provider)s could not be reached to finish connecting. Nothing was saved; try again in a few minutes."
+    ),
+    "integrations.oauth.connected": _("%(provider)s is connected. The first sync has started."),
+    # The HubSpot webhook receiver (answered to HubSpot, logged).
+    "integrations.webhook.signature_invalid": _(
+        "The webhook call is not signed by the app, or its signature is too old."
+    ),
+    "integrations.webhook.not_configured": _(
+        "Webhooks of %(provider)s are not set up on this server (the app's client secret is missing)."
+    ),
+    "integrations.webhook.body_invalid": _("The webhook call's body is not a list of events."),
     "integrations.credentials.unreadable": _(
         "The stored credentials cannot be read with the configured keys. Connect the account again."
     ),
@@ -110,6 +165,13 @@ PROVIDER = {
         "The CRM sign-in did not say which server to use. Connect the account again."
     ),
     "integrations.provider.rejected": _("The CRM refused a request of the sync."),
+    "integrations.outbound.host_refused": _(
+        "The connection's address points at a private or internal network, which Ikkan does not call. Set the "
+        "CRM's public address."
+    ),
+    "integrations.outbound.host_unresolvable": _(
+        "The host name of the connection's address could not be found. Check the connection's address."
+    ),
 }
 
 # Evidence of the checklist rules the integration proves (integrations.checklist_rules).

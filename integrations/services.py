@@ -32,6 +32,7 @@ from integrations.models import (
     StageMapping,
     SyncRun,
 )
+from integrations.providers import outbound
 from integrations.rollups.rules import ACTIVITY_TYPES, DEFAULT_RULES, Event, Measure, MetricRule, event_source
 from integrations.selectors import (
     connection_credentials_get,
@@ -67,7 +68,7 @@ def connection_revoker_register(provider: str, revoke: Revoker) -> None:
 # --- Validation --------------------------------------------------------------------------------------
 
 
-def _base_url_check(base_url: str) -> str:
+def base_url_check(base_url: str) -> str:
     base_url = base_url.strip()
     if not base_url:
         return ""
@@ -75,6 +76,14 @@ def _base_url_check(base_url: str) -> str:
     insecure_ok = getattr(settings, "INTEGRATIONS_ALLOW_HTTP_BASE_URL", False)
     if scheme != "https" and not (insecure_ok and scheme == "http"):
         raise ServiceError("integrations.connection.base_url_insecure", field="base_url")
+    # The same allow-list as every outbound request (SSRF): no private, loopback or link-local host.
+    try:
+        outbound.host_check(urlsplit(base_url).hostname or "")
+    except outbound.HostRefused as refused:
+        raise ServiceError(
+            refused.code.replace("integrations.outbound.", "integrations.connection.base_url_"),
+            params=refused.params, field="base_url",
+        ) from refused  # fmt: skip
     return base_url.rstrip("/")
 
 
@@ -230,7 +239,7 @@ def connection_create(
         workspace_id=require_workspace_id(),
         provider=provider,
         display_name=display_name,
-        base_url=_base_url_check(base_url),
+        base_url=base_url_check(base_url),
         sync_interval_minutes=_interval_check(sync_interval_minutes),
         external_account_id=external_account_id,
         created_by=actor.user,
@@ -249,6 +258,44 @@ def connection_create(
                        changes={"provider": provider, "display_name": display_name, "base_url": connection.base_url,
                                 "credentials": "set" if credentials else "none"})  # fmt: skip
     return connection
+
+
+@transaction.atomic
+def connection_authorise(
+    *,
+    actor: Actor,
+    provider: str,
+    external_account_id: str,
+    credentials: Mapping[str, Any],
+    display_name: str,
+    base_url: str = "",
+) -> Connection:
+    """An OAuth grant for ``external_account_id`` arrived: store it on the workspace's connection of that account
+    (the live one, else the most recently disconnected one, which keeps its history and mappings) and make it
+    syncable again, or create the connection. The caller queues the first sync."""
+    credentials = _credentials_check(credentials)
+    accounts = Connection.objects.select_for_update().filter(
+        provider=provider, external_account_id=external_account_id
+    )
+    existing = (
+        accounts.exclude(status=Connection.Status.DISCONNECTED).first()
+        or accounts.filter(status=Connection.Status.DISCONNECTED).order_by("-updated_at").first()
+    )
+    if existing is None:
+        return connection_create(actor=actor, provider=provider, display_name=display_name, base_url=base_url,
+                                 external_account_id=external_account_id, credentials=credentials)  # fmt: skip
+    was = existing.status
+    if existing.status != Connection.Status.SYNCING:
+        existing.status = Connection.Status.CONNECTED
+    existing.status_code, existing.status_params = "", {}
+    existing.next_sync_at = timezone.now()
+    if base_url:
+        existing.base_url = base_url_check(base_url)
+    _credentials_seal(existing, credentials)
+    existing.save()
+    audit_event_record(actor=actor, action="connection.authorised", target_type="connection", target_id=existing.id,
+                       changes={"status": {"from": was, "to": existing.status}, "credentials": "replaced"})  # fmt: skip
+    return existing
 
 
 def _locked_live(connection: Connection) -> Connection:
@@ -270,7 +317,7 @@ def connection_update(*, actor: Actor, connection: Connection, **changes: Any) -
             continue
         value = changes[name]
         if name == "base_url":
-            value = _base_url_check(value)
+            value = base_url_check(value)
         elif name == "sync_interval_minutes":
             value = _interval_check(value)
         elif name == "external_account_id" and value != locked.external_account_id:

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from celery import current_task, shared_task
 
 from core.tasks import TASK_DEFAULTS
-from integrations import actuals, sync
+from integrations import actuals, sync, webhooks
 from integrations.models import Connection
 from integrations.providers.base import ObjectType
 from tenants.tasks import workspace_task
@@ -45,3 +45,9 @@ def connection_remap_task(workspace_id: UUID, connection_id: str) -> None:
 @workspace_task(name="integrations.actuals_recompute", soft_time_limit=3300, time_limit=3500)
 def actuals_recompute_task(workspace_id: UUID) -> None:
     actuals.actuals_all()
+
+
+@shared_task(name="integrations.hubspot_webhook_dispatch", **TASK_DEFAULTS)
+def hubspot_webhook_dispatch_task(events: list[dict]) -> int:
+    # A dispatcher across workspaces (it enters each one's context itself), like connections_due_dispatch.
+    return len(webhooks.hubspot_webhook_dispatch(events=events))

@@ -202,6 +202,27 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 # A connection's API base URL must be https, except where plain http is allowed for local fake CRM servers.
 INTEGRATIONS_ALLOW_HTTP_BASE_URL = env_bool("INTEGRATIONS_ALLOW_HTTP_BASE_URL", DEBUG)
+# Outbound allow-list (integrations/providers/outbound.py): the CRM clients refuse hosts that are or resolve to
+# private, loopback, link-local or reserved addresses (SSRF), unless private hosts are allowed (local fakes) or
+# listed here (host names or CIDR networks, comma-separated).
+INTEGRATIONS_ALLOW_PRIVATE_HOSTS = env_bool("INTEGRATIONS_ALLOW_PRIVATE_HOSTS", False)
+INTEGRATIONS_OUTBOUND_ALLOWED_HOSTS = env_list("INTEGRATIONS_OUTBOUND_ALLOWED_HOSTS")
+
+# --- CRM apps (OAuth) -------------------------------------------------------------------------
+# The public OAuth apps registered at HubSpot and Salesforce. The redirect URI defaults to
+# SITE_URL + /integrations/oauth/<provider>/callback/ and must be registered with the app as is. The HubSpot
+# app's client secret also verifies its webhook calls (signature v3).
+HUBSPOT_CLIENT_ID = os.environ.get("HUBSPOT_CLIENT_ID", "")
+HUBSPOT_CLIENT_SECRET = os.environ.get("HUBSPOT_CLIENT_SECRET", "")
+HUBSPOT_REDIRECT_URI = os.environ.get("HUBSPOT_REDIRECT_URI", "")
+HUBSPOT_SCOPES = env_list(
+    "HUBSPOT_SCOPES",
+    "oauth,crm.objects.owners.read,crm.objects.companies.read,crm.objects.contacts.read,crm.objects.deals.read",
+)
+SALESFORCE_CLIENT_ID = os.environ.get("SALESFORCE_CLIENT_ID", "")
+SALESFORCE_CLIENT_SECRET = os.environ.get("SALESFORCE_CLIENT_SECRET", "")
+SALESFORCE_REDIRECT_URI = os.environ.get("SALESFORCE_REDIRECT_URI", "")
+SALESFORCE_SCOPES = env_list("SALESFORCE_SCOPES", "api,refresh_token")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -14,3 +14,5 @@ LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "text
 FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or ["dev:ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="]  # noqa: F405
 # The fake CRM servers of the demo listen on plain http://127.0.0.1.
 INTEGRATIONS_ALLOW_HTTP_BASE_URL = env_bool("INTEGRATIONS_ALLOW_HTTP_BASE_URL", DEBUG)
+# The demo's fake CRM servers listen on 127.0.0.1, which the outbound allow-list refuses elsewhere.
+INTEGRATIONS_ALLOW_PRIVATE_HOSTS = env_bool("INTEGRATIONS_ALLOW_PRIVATE_HOSTS", DEBUG)

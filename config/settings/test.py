@@ -23,3 +23,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # The fake CRM servers of the tests listen on plain http://127.0.0.1.
 INTEGRATIONS_ALLOW_HTTP_BASE_URL = True
+# ... and the outbound allow-list lets them through (tests/integrations/test_outbound.py turns it on).
+INTEGRATIONS_ALLOW_PRIVATE_HOSTS = True

@@ -278,3 +278,22 @@ class MetricRuleInputSerializer(StrictInputSerializer):
     stage = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
     activity_type = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
     completed_only = serializers.BooleanField(required=False, default=False)
+
+
+# --- OAuth -------------------------------------------------------------------------------------------
+
+
+class OAuthStartInputSerializer(StrictInputSerializer):
+    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                         help_text="The new connection's name; the CRM's name if empty")  # fmt: skip
+    base_url = serializers.URLField(
+        max_length=300, required=False, allow_blank=True, default="",
+        help_text="https:// of a sandbox login (test.salesforce.com), My Domain or a fake server; empty for the CRM's own",
+    )  # fmt: skip
+
+
+class OAuthStartOutputSerializer(serializers.Serializer):
+    authorize_url = serializers.URLField(
+        help_text="Send the person's browser here. Valid for 10 minutes, once; the CRM sends them back to the "
+        "callback, which creates (or re-authorises) the connection and starts its first sync."
+    )

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from integrations.api import views
@@ -9,4 +10,17 @@ router.register("integrations/owners", views.CrmOwnerViewSet, basename="integrat
 router.register("integrations/metric-rules", views.MetricRuleViewSet, basename="integrations-metric-rule")
 
 # Relative to /api/v1/workspaces/<workspace_id>/
-workspace_urlpatterns = [*router.urls]
+# One route per provider (not a {provider} parameter): the walker and the contract tests fill path parameters with
+# objects, and a provider is not one.
+workspace_urlpatterns = [
+    *router.urls,
+    *(
+        path(
+            f"integrations/oauth/{provider}/start/",
+            views.OAuthStartView.as_view(),
+            {"provider": provider},
+            name=f"integrations-oauth-{provider}-start",
+        )
+        for provider in ("hubspot", "salesforce")
+    ),
+]

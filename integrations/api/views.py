@@ -12,14 +12,14 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.inputs import query_filter, query_flag, validated
 from core.api.pagination import CreatedCursorPagination
-from integrations import selectors, services, sync
+from integrations import oauth, selectors, services, sync
 from integrations.api import serializers as s
 from integrations.models import Connection, CrmOwner, MetricRuleOverride, SyncRun
 from kpi.models import Metric
@@ -98,7 +98,8 @@ class ConnectionViewSet(
 
     def create(self, request: Request, workspace_id: Any) -> Response:
         data = validated(s.ConnectionCreateInputSerializer, self, request.data)
-        connection = services.connection_create(actor=self.actor, **data)
+        # A HubSpot private-app token is checked against its account first (which fills external_account_id).
+        connection = oauth.connection_connect(actor=self.actor, **data)
         return Response(s.ConnectionOutputSerializer(connection).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
@@ -252,3 +253,28 @@ class MetricRuleViewSet(WorkspaceScopedViewMixin, viewsets.GenericViewSet):
         if row is None:
             raise Http404
         return row
+
+
+@extend_schema(tags=["integrations"])
+class OAuthStartView(WorkspaceScopedViewMixin, generics.GenericAPIView):
+    """Start connecting a CRM account with OAuth (HubSpot; Salesforce with PKCE): answers the URL to send the
+    person to. The signed state names this workspace and the caller, and can be used once, within 10 minutes."""
+
+    model = Connection
+    serializer_class = s.OAuthStartOutputSerializer
+    permission_read = Perm.INTEGRATIONS_WRITE
+    permission_write = Perm.INTEGRATIONS_WRITE
+    pagination_class = None
+
+    @extend_schema(
+        summary="Start OAuth: the CRM's authorise URL for this workspace",
+        request=s.OAuthStartInputSerializer,
+        responses={200: s.OAuthStartOutputSerializer},
+        examples=[OpenApiExample("Salesforce sandbox", value={"display_name": "Salesforce (sandbox)",
+                                                               "base_url": "https://test.salesforce.com"},
+                                 request_only=True)],
+    )  # fmt: skip
+    def post(self, request: Request, workspace_id: Any, provider: str) -> Response:
+        data = validated(s.OAuthStartInputSerializer, self, request.data)
+        url = oauth.oauth_start(principal=self.principal, provider=provider, **data)
+        return Response(s.OAuthStartOutputSerializer({"authorize_url": url}).data)

@@ -37,6 +37,7 @@ from integrations.fakes.common import (
     to_ms,
 )
 from integrations.providers.hubspot.webhooks import signature_v3
+from integrations.providers.salesforce.oauth import pkce_challenge as pkce_s256
 
 SEARCH_CAP = 10_000
 # Object type ids accepted in paths (https://developers.hubspot.com/docs/guides/crm/using-object-apis).
@@ -460,6 +461,8 @@ class FakeHubSpot(FakeServer):
         self.route("GET", r"^/crm/v3/properties/(?P<type>[^/]+)", self._properties)
         self.route("POST", r"^/oauth/v[13]/token", self._token)
         self.route("GET", r"^/oauth/authorize", self._authorize)
+        self.route("GET", r"^/oauth/v1/access-tokens/(?P<token>[^/]+)", self._token_info)
+        self.route("GET", r"^/account-info/v3/details", self._account_details)
 
     def _type(self, name: str) -> str | None:
         name = TYPE_IDS.get(name, name)
@@ -788,7 +791,9 @@ class FakeHubSpot(FakeServer):
         ):
             return self._error(400, "Invalid client or redirect URI.", "VALIDATION_ERROR")
         code = "code-" + secrets.token_urlsafe(12)
-        self.codes[code] = {"redirect_uri": redirect_uri}
+        # The code is bound to the app and the redirect URI it was issued for (and a PKCE challenge, if sent).
+        self.codes[code] = {"redirect_uri": redirect_uri, "client_id": self.client_id,
+                            "challenge": request.arg("code_challenge") or ""}  # fmt: skip
         location = f"{redirect_uri}?{urlencode({'code': code, 'state': request.arg('state') or ''})}"
         return Response(302, b"", {"Location": location})
 
@@ -805,10 +810,16 @@ class FakeHubSpot(FakeServer):
             refresh_token = form["refresh_token"]
         elif grant == "authorization_code":
             code = self.codes.pop(form.get("code", ""), None)
-            if code is None or code["redirect_uri"] != form.get("redirect_uri"):
+            if (
+                code is None
+                or code["redirect_uri"] != form.get("redirect_uri")
+                or code.get("client_id", self.client_id) != form.get("client_id")
+            ):
                 return json_response(
                     400, {"status": "BAD_AUTH_CODE", "message": "missing or unknown auth code"}
                 )
+            if code.get("challenge") and pkce_s256(form.get("code_verifier", "")) != code["challenge"]:
+                return json_response(400, {"status": "BAD_AUTH_CODE", "message": "invalid code verifier"})
             refresh_token = self.issue_refresh_token()
         else:
             return json_response(400, {"status": "BAD_GRANT_TYPE", "message": "unsupported grant type"})
@@ -822,6 +833,37 @@ class FakeHubSpot(FakeServer):
                 "expires_in": int(self.token_lifetime.total_seconds()),
             },
         )
+
+    def issue_code(self, redirect_uri: str, *, challenge: str = "") -> str:
+        """An authorisation code as if a user had approved the app (the authorise redirect's ``code``)."""
+        code = "code-" + secrets.token_urlsafe(12)
+        self.codes[code] = {"redirect_uri": redirect_uri, "client_id": self.client_id, "challenge": challenge}
+        return code
+
+    def _token_info(self, request: Request, args: dict[str, str]) -> Response:
+        """``GET /oauth/v1/access-tokens/{token}``: the token's portal (``hub_id``), user and scopes."""
+        known = self.access_tokens.get(args["token"])
+        now = self.clock.ms()
+        if known is None or known.expires_ms is None or now >= known.expires_ms:
+            return self._error(404, "Token not found or expired.", "OBJECT_NOT_FOUND")
+        return json_response(200, {
+            "token": known.token, "user": "owner@example.jp", "hub_domain": f"{known.portal_id}.hubspot.com",
+            "scopes": ["oauth", "crm.objects.contacts.read", "crm.objects.deals.read"], "hub_id": known.portal_id,
+            "app_id": 1_234_567, "expires_in": max(0, (known.expires_ms - now) // 1000), "user_id": 7_654_321,
+            "token_type": "access",
+        })  # fmt: skip
+
+    def _account_details(self, request: Request, args: dict[str, str]) -> Response:
+        """``GET /account-info/v3/details`` with a Bearer token (a private app's, or an OAuth one)."""
+        refused = self._authorise(request)
+        if refused is not None:
+            return refused
+        known = self.access_tokens[request.bearer() or ""]
+        return self._limit_headers(json_response(200, {
+            "portalId": known.portal_id, "timeZone": "Asia/Tokyo", "companyCurrency": "JPY",
+            "additionalCurrencies": [], "utcOffset": "+09:00", "utcOffsetMilliseconds": 32_400_000,
+            "uiDomain": "app.hubspot.com", "dataHostingLocation": "na1", "accountType": "STANDARD",
+        }))  # fmt: skip
 
     # --- webhooks -------------------------------------------------------------------------------------------
 

@@ -469,13 +469,18 @@ class FakeSalesforce(FakeServer):
             return json_response(
                 400, {"error": "invalid_request", "error_description": "code_challenge required"}
             )
-        code = "aPrx" + secrets.token_urlsafe(16)
-        self.codes[code] = {"redirect_uri": redirect_uri, "challenge": request.arg("code_challenge") or ""}
+        code = self.issue_code(redirect_uri, challenge=request.arg("code_challenge") or "")
         return Response(
             302,
             b"",
             {"Location": f"{redirect_uri}?{urlencode({'code': code, 'state': request.arg('state') or ''})}"},
         )
+
+    def issue_code(self, redirect_uri: str, *, challenge: str) -> str:
+        """An authorisation code as if a user had approved the connected app, bound to its PKCE challenge."""
+        code = "aPrx" + secrets.token_urlsafe(16)
+        self.codes[code] = {"redirect_uri": redirect_uri, "challenge": challenge, "client_id": self.client_id}
+        return code
 
     def _token(self, request: Request, args: dict[str, str]) -> Response:
         form = request.form()
@@ -495,7 +500,11 @@ class FakeSalesforce(FakeServer):
                 refresh_token = self.issue_refresh_token()
         elif grant == "authorization_code":
             code = self.codes.pop(form.get("code", ""), None)
-            if code is None or code["redirect_uri"] != form.get("redirect_uri"):
+            if (
+                code is None
+                or code["redirect_uri"] != form.get("redirect_uri")
+                or code.get("client_id", self.client_id) != form.get("client_id")
+            ):
                 return json_response(
                     400, {"error": "invalid_grant", "error_description": "invalid authorization code"}
                 )

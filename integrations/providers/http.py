@@ -19,6 +19,7 @@ import httpx
 from integrations.providers.base import (
     AuthFailed,
     Credentials,
+    PermanentError,
     ProviderError,
     RateLimited,
     TokenExpired,
@@ -185,4 +186,28 @@ def post_token_form(http: httpx.Client, url: str, form: Mapping[str, str], *, re
     body = json_or_empty(response)
     if response.status_code >= 400 or not isinstance(body, dict) or "access_token" not in body:
         raise AuthFailed(refused)
+    return body
+
+
+def get_json(
+    http: httpx.Client, url: str, *, headers: Mapping[str, str] | None = None, refused: str
+) -> dict[str, Any]:
+    """GET an account-information endpoint and return its JSON object, mapped onto the error taxonomy.
+
+    401/403/404 mean the token is not (or no longer) accepted: :class:`AuthFailed` with ``refused``."""
+    try:
+        response = http.get(url, headers={"Accept": "application/json", **dict(headers or {})})
+    except httpx.TimeoutException as exc:
+        raise TransientError(None, "timeout") from exc
+    except httpx.TransportError as exc:
+        raise TransientError(None, "connection") from exc
+    if response.status_code == 429:
+        raise RateLimited("account", retry_after_seconds(response))
+    if response.status_code >= 500:
+        raise TransientError(response.status_code, "account_endpoint")
+    if response.status_code in {401, 403, 404}:
+        raise AuthFailed(refused)
+    body = json_or_empty(response)
+    if response.status_code >= 400 or not isinstance(body, dict):
+        raise PermanentError("integrations.provider.rejected", status=response.status_code)
     return body

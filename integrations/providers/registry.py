@@ -13,6 +13,7 @@ from integrations.providers.base import Provider, TokenManager, TokenStore, utc_
 from integrations.providers.budget import RequestBudget
 from integrations.providers.hubspot.client import HubSpotClient, HubSpotProvider
 from integrations.providers.hubspot.oauth import API_BASE_URL, HubSpotApp, HubSpotOAuth
+from integrations.providers.outbound import guarded_client
 from integrations.providers.salesforce.client import SalesforceClient, SalesforceProvider
 from integrations.providers.salesforce.oauth import LOGIN_URL, SalesforceApp, SalesforceOAuth
 
@@ -50,7 +51,7 @@ def provider_for(
         refresher = None
         if not settings.private_app:
             app = HubSpotApp(settings.client_id, settings.client_secret, settings.redirect_uri, scopes=())
-            oauth = HubSpotOAuth(app, http=httpx.Client(transport=transport), base_url=base_url, clock=clock)
+            oauth = HubSpotOAuth(app, http=guarded_client(transport), base_url=base_url, clock=clock)
             refresher = oauth.refresh
         client = HubSpotClient(
             tokens=TokenManager(tokens, refresher, clock=clock),
@@ -64,7 +65,7 @@ def provider_for(
     if settings.provider == "salesforce":
         app = SalesforceApp(settings.client_id, settings.client_secret, settings.redirect_uri)
         sf_oauth = SalesforceOAuth(
-            app, http=httpx.Client(transport=transport), login_url=settings.base_url or LOGIN_URL, clock=clock
+            app, http=guarded_client(transport), login_url=settings.base_url or LOGIN_URL, clock=clock
         )
         sf_client = SalesforceClient(
             tokens=TokenManager(tokens, sf_oauth.refresh, clock=clock),

@@ -43,6 +43,7 @@ from integrations.providers.budget import Rate, RequestBudget, UnlimitedBudget
 from integrations.providers.http import RequestLoop, RetryPolicy, json_or_empty, retry_after_seconds
 from integrations.providers.hubspot import mapper
 from integrations.providers.hubspot.oauth import API_BASE_URL
+from integrations.providers.outbound import guarded_client
 from integrations.providers.values import parse_timestamp
 
 LIST_LIMIT = 100
@@ -182,7 +183,7 @@ class HubSpotClient:
         timeout: float = 30.0,
         objects_path: str = "/crm/v3/objects",
     ) -> None:
-        self.http = httpx.Client(transport=transport, timeout=timeout)
+        self.http = guarded_client(transport, timeout=timeout)
         self.base_url = base_url.rstrip("/")
         self.objects_path = objects_path  # one place for the path version (v3 or a dated one)
         self.general_rates = {"general": general_rate}

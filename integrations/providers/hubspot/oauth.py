@@ -11,16 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
-from integrations.providers.base import Credentials, utc_now
-from integrations.providers.http import post_token_form
+from integrations.providers.base import Credentials, PermanentError, utc_now
+from integrations.providers.http import get_json, post_token_form
 
 AUTHORIZE_URL = "https://app.hubspot.com/oauth/authorize"
 API_BASE_URL = "https://api.hubapi.com"
 TOKEN_PATH = "/oauth/v3/token"  # noqa: S105 - a URL path, not a secret
+# The token's metadata, hub_id (the portal) among it; the token is the path, no Authorization header.
+TOKEN_INFO_PATH = "/oauth/v1/access-tokens/{token}"  # noqa: S105 - a URL path, not a secret
+# The account of a private-app token (any scope may read it).
+ACCOUNT_DETAILS_PATH = "/account-info/v3/details"
 DEFAULT_LIFETIME = dt.timedelta(minutes=30)
 
 
@@ -62,7 +66,8 @@ class HubSpotOAuth:
     ) -> None:
         self.app = app
         self.http = http
-        self.token_url = base_url.rstrip("/") + TOKEN_PATH
+        self.base_url = base_url.rstrip("/")
+        self.token_url = self.base_url + TOKEN_PATH
         self.clock = clock
 
     def exchange_code(self, code: str, *, code_verifier: str | None = None) -> Credentials:
@@ -78,6 +83,17 @@ class HubSpotOAuth:
         return self._credentials(
             post_token_form(self.http, self.token_url, form, refused="code_refused"), None
         )
+
+    def exchange_code_account(
+        self, code: str, *, code_verifier: str | None = None
+    ) -> tuple[Credentials, str]:
+        """The code's tokens and the portal (hub id) they belong to: the connection's account id."""
+        credentials = self.exchange_code(code, code_verifier=code_verifier)
+        url = self.base_url + TOKEN_INFO_PATH.format(token=quote(credentials.access_token, safe=""))
+        info = get_json(self.http, url, refused="token_unknown")
+        if not str(info.get("hub_id") or "").isdigit():
+            raise PermanentError("integrations.provider.rejected", reason="no_hub_id")
+        return credentials, str(info["hub_id"])
 
     def refresh(self, credentials: Credentials) -> Credentials:
         """The :class:`TokenManager` refresher for an OAuth connection."""
@@ -101,3 +117,14 @@ class HubSpotOAuth:
             expires_at=self.clock() + lifetime,
             scopes=tuple(str(body.get("scope", "")).split()) or (previous.scopes if previous else ()),
         )
+
+
+def private_app_account(http: httpx.Client, token: str, *, base_url: str = API_BASE_URL) -> str:
+    """The portal id of a private-app token; :class:`AuthFailed` (``token_refused``) if HubSpot refuses it."""
+    body = get_json(
+        http, base_url.rstrip("/") + ACCOUNT_DETAILS_PATH, headers={"Authorization": f"Bearer {token}"},
+        refused="token_refused",
+    )  # fmt: skip
+    if not str(body.get("portalId") or "").isdigit():
+        raise PermanentError("integrations.provider.rejected", reason="no_portal_id")
+    return str(body["portalId"])

@@ -39,6 +39,7 @@ from integrations.providers.base import (
 )
 from integrations.providers.budget import Rate, RequestBudget, UnlimitedBudget
 from integrations.providers.http import RequestLoop, RetryPolicy, json_or_empty, retry_after_seconds
+from integrations.providers.outbound import guarded_client
 from integrations.providers.salesforce import mapper
 from integrations.providers.values import parse_timestamp
 
@@ -158,7 +159,7 @@ class SalesforceClient:
         stop_at_usage: float = 0.8,
         max_requests_per_run: int | None = None,
     ) -> None:
-        self.http = httpx.Client(transport=transport, timeout=timeout)
+        self.http = guarded_client(transport, timeout=timeout)
         self.api_version = api_version
         self.rates = {"rest": rate}
         # The share of the org's daily allocation past which a run stops (tap-salesforce's 80 % guard), and

@@ -14,11 +14,11 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from integrations.providers.base import Credentials, utc_now
+from integrations.providers.base import Credentials, PermanentError, utc_now
 from integrations.providers.http import post_token_form
 
 LOGIN_URL = "https://login.salesforce.com"  # test.salesforce.com for sandboxes, or the org's My Domain
@@ -80,6 +80,15 @@ class SalesforceOAuth:
         self.session_lifetime = session_lifetime
 
     def exchange_code(self, code: str, *, code_verifier: str) -> Credentials:
+        return self._credentials(self._exchange(code, code_verifier), None)
+
+    def exchange_code_account(self, code: str, *, code_verifier: str) -> tuple[Credentials, str]:
+        """The code's tokens and the org they belong to (the connection's account id), read from the
+        identity URL of the answer (``.../id/<org id>/<user id>``): no second request needed."""
+        body = self._exchange(code, code_verifier)
+        return self._credentials(body, None), org_id_from_identity(str(body.get("id") or ""))
+
+    def _exchange(self, code: str, code_verifier: str) -> dict:
         form = {
             "grant_type": "authorization_code",
             "code": code,
@@ -88,9 +97,7 @@ class SalesforceOAuth:
             "redirect_uri": self.app.redirect_uri,
             "code_verifier": code_verifier,
         }
-        return self._credentials(
-            post_token_form(self.http, self.token_url, form, refused="code_refused"), None
-        )
+        return post_token_form(self.http, self.token_url, form, refused="code_refused")
 
     def refresh(self, credentials: Credentials) -> Credentials:
         """The :class:`TokenManager` refresher; a rotated refresh token comes back in the credentials."""
@@ -112,3 +119,10 @@ class SalesforceOAuth:
             instance_url=str(body.get("instance_url") or "") or (previous.instance_url if previous else None),
             scopes=tuple(str(body.get("scope", "")).split()) or (previous.scopes if previous else ()),
         )
+
+
+def org_id_from_identity(identity_url: str) -> str:
+    parts = [p for p in urlsplit(identity_url).path.split("/") if p]
+    if len(parts) >= 3 and parts[-3] == "id" and parts[-2].startswith("00D") and len(parts[-2]) in {15, 18}:
+        return parts[-2]
+    raise PermanentError("integrations.provider.rejected", reason="no_org_id")
