@@ -248,7 +248,9 @@ def connection_sync(
             if provider is None:
                 with workspace_context(workspace_id):
                     provider = provider_for(
-                        provider_settings(connection), tokens=ConnectionTokenStore(connection), budget=_budget()
+                        provider_settings(connection),
+                        tokens=ConnectionTokenStore(connection),
+                        budget=_budget(),
                     )
             _run(connection, run, provider, object_types, lease_owner, clock())
         except DailyLimitReached as error:
@@ -362,16 +364,10 @@ def _run(
         SyncRun.objects.filter(id=run.id).update(
             progress={str(object_type): {"fetched": 0, "done": False} for object_type in planned}
         )
-    owners_changed = False
     for object_type in planned:
         with workspace_context(connection.workspace_id):
             state, _ = SyncState.objects.get_or_create(connection=connection, object_type=str(object_type))
-        reader = _ObjectReader(connection, run, provider, state, context, lease_owner, started)
-        owners_changed |= reader.read()
-    if owners_changed:
-        # Owners new to the mapping are matched to members by e-mail; their records' actuals follow.
-        with workspace_context(connection.workspace_id):
-            services.crm_owner_match_run(connection=connection)
+        _ObjectReader(connection, run, provider, state, context, lease_owner, started).read()
 
 
 class _ObjectReader:
@@ -460,6 +456,11 @@ class _ObjectReader:
     def _apply(self, page: Page) -> None:
         result = page_apply(connection=self.connection, page=page, context=self.context)
         self.owners_changed |= result.owners_changed
+        if result.owners_changed:
+            # Owners new or changed are matched to members by e-mail (their records' actuals follow) with the
+            # page that brought them: matched at the run's end, a run that died before it (or failed on a
+            # later object) left them unmatched for good, since the next run reads them unchanged.
+            services.crm_owner_match_run(connection=self.connection)
         if not services.connection_lease_acquire(
             connection=self.connection, owner=self.lease_owner, ttl=LEASE_TTL
         ):

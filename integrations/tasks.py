@@ -17,7 +17,9 @@ from tenants.tasks import workspace_task
 # A sync may run long (a first load of a large CRM); the lease, not the time limit, keeps runs apart.
 # Not a workspace_task: that runs the body in one transaction, and a sync commits page by page, each
 # transaction entering the workspace itself (integrations.sync), so a killed worker loses one page at most.
-@shared_task(name="integrations.connection_sync", **{**TASK_DEFAULTS, "soft_time_limit": 3300, "time_limit": 3500})
+@shared_task(
+    name="integrations.connection_sync", **{**TASK_DEFAULTS, "soft_time_limit": 3300, "time_limit": 3500}
+)
 def connection_sync_task(
     workspace_id: str, connection_id: str, trigger: str, object_types: list[str]
 ) -> None:

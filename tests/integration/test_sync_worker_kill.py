@@ -63,7 +63,6 @@ DEADLINE = float(os.environ.get("SYNC_KILL_DEADLINE", str(max(120.0, RECORDS / 4
 # any task). The sweep runs every second instead of every 100 (interval x throttle).
 VISIBILITY_SECONDS = 4
 
-pytestmark = pytest.mark.postgres
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs a real Redis broker (set REDIS_URL)")
 
 PIPELINES = [
@@ -211,7 +210,7 @@ class Worker:
         self.starts += 1
         with self.log_path.open("ab") as log:
             log.write(f"\n--- start {self.starts} ---\n".encode())
-            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and the project's Celery app
+            self.process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "integrations", "-c", "1",
                  "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info",
                  "-n", f"killtest-{os.getpid()}-{self.starts}@%h"],
@@ -291,9 +290,7 @@ def _canonical(connection: Connection) -> dict[str, dict[str, bool]]:
 
 def _expected(fake: FakeHubSpot) -> dict[str, dict[str, bool]]:
     activities = {
-        str(record.id): record.archived
-        for kind in ACTIVITY_STATUS
-        for record in fake.records[kind].values()
+        str(record.id): record.archived for kind in ACTIVITY_STATUS for record in fake.records[kind].values()
     }
     return {
         "deals": {str(r.id): r.archived for r in fake.records["deals"].values()},
@@ -316,7 +313,9 @@ def _wait_until_done(worker: Worker, connection: Connection, workspace: Workspac
     quiet = 0
     while time.monotonic() < deadline:
         with workspace_context(workspace.id):
-            succeeded = SyncRun.objects.filter(connection=connection, status=SyncRun.Status.SUCCEEDED).exists()
+            succeeded = SyncRun.objects.filter(
+                connection=connection, status=SyncRun.Status.SUCCEEDED
+            ).exists()
             free = not Connection.objects.get(id=connection.id).lease_owner
         quiet = quiet + 1 if succeeded and free and not _broker_busy() else 0
         if quiet >= 3:
@@ -327,15 +326,65 @@ def _wait_until_done(worker: Worker, connection: Connection, workspace: Workspac
     pytest.fail(f"the sync did not finish in time (seed {SEED})\n{worker.log_tail()}")
 
 
-def _fetched(connection: Connection, workspace: Workspace) -> int:
+def _running(connection: Connection, workspace: Workspace, *, dead: set[Any]) -> SyncRun | None:
+    """The run of the delivery now running (not one a killed worker left "running")."""
     with workspace_context(workspace.id):
-        run = SyncRun.objects.filter(connection=connection, status=SyncRun.Status.RUNNING).first()
-        return run.fetched_count if run else -1
+        return (
+            SyncRun.objects.filter(connection=connection, status=SyncRun.Status.RUNNING)
+            .exclude(id__in=dead)
+            .first()
+        )
 
 
 # --- the proof ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db
+def test_owners_are_matched_with_their_page_even_if_the_run_fails_later() -> None:
+    """A run that read the owners and then failed (a transient error, a killed worker) leaves them matched:
+    the next run reads them unchanged and would never match them (it used to match at the run's end)."""
+    from integrations.providers.base import ObjectType, TransientError
+
+    user = UserFactory(email="owner-rep@kill.example.jp")
+    fake = FakeHubSpot(clock=WallClock(), portal_id=777_003)
+    fake.pipelines = PIPELINES
+    fake.add_owner(id="9101", email=user.email, firstName="Rep", lastName="One")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    fake.add("deals", {"dealname": "D", "pipeline": "default", "dealstage": "closedwon", "amount": "100",
+                       "closedate": _iso(long_ago), "hubspot_owner_id": "9101"},
+             created=long_ago, updated=long_ago)  # fmt: skip
+    workspace, actor = _workspace("Owners", [user])
+    connection = _connect(workspace, actor, fake, "http://crm.invalid")
+
+    class FailsOnDeals:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        def read(self, object_type: Any, window: Any, resume: Any = None) -> Any:
+            if object_type is ObjectType.DEALS:
+                raise TransientError(503)
+            return self.inner.read(object_type, window, resume)
+
+    with workspace_context(workspace.id):
+
+        def provider() -> Any:
+            return sync.provider_for(sync.provider_settings(connection), tokens=sync.ConnectionTokenStore(connection),
+                                     transport=httpx.WSGITransport(app=fake))  # fmt: skip
+
+        first = sync.connection_sync(connection_id=connection.id, trigger="manual", lease_owner="t1",
+                                     provider=FailsOnDeals(provider()))  # fmt: skip
+        assert first is not None and first.status == SyncRun.Status.FAILED
+        assert CrmOwner.objects.get(connection=connection).member is not None
+        second = sync.connection_sync(connection_id=connection.id, trigger="manual", lease_owner="t2",
+                                      provider=provider())  # fmt: skip
+        assert second is not None and second.status == SyncRun.Status.SUCCEEDED
+        assert {email for (key, _, email) in _cells() if key == "wins"} == {user.email}
+
+
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_task_commits_each_page_as_it_goes() -> None:
     """The task commits every page with its resume point before it reads the next one: another database
@@ -353,7 +402,11 @@ def test_the_task_commits_each_page_as_it_goes() -> None:
     def observed(environ: dict[str, Any], start_response: Any) -> Any:
         # The server's own thread has its own database session: it sees only what was committed.
         query = environ.get("QUERY_STRING", "")
-        if environ["PATH_INFO"] == "/crm/v3/objects/deals" and "after=" in query and "archived=false" in query:
+        if (
+            environ["PATH_INFO"] == "/crm/v3/objects/deals"
+            and "after=" in query
+            and "archived=false" in query
+        ):
             try:
                 with workspace_context(workspace.id):
                     state = SyncState.objects.filter(object_type="deals").first()
@@ -374,6 +427,7 @@ def test_the_task_commits_each_page_as_it_goes() -> None:
         assert SyncRun.objects.get(connection=connection).status == SyncRun.Status.SUCCEEDED
 
 
+@pytest.mark.postgres
 @needs_redis
 @pytest.mark.django_db(transaction=True)
 def test_sync_survives_sigkill_of_its_worker(
@@ -398,13 +452,13 @@ def test_sync_survives_sigkill_of_its_worker(
             "integrations.connection_sync", args=(str(killed_ws.id), str(killed.id), SyncRun.Trigger.MANUAL, []),
             task_id=task_id, queue="integrations",
         )  # fmt: skip
-        kills = 0
+        kills, dead = 0, set()
         total = sum(len(v) for v in _expected(fake).values())
         while kills < KILLS and time.monotonic() < deadline:
             # A random point of the run: a random number of records into this delivery's run (each run
             # resumes where the last one stopped, so the kills never outrun the load).
             target = rng.randrange(100, max(101, total // (KILLS + 1)))
-            while _fetched(killed, killed_ws) < target:
+            while (run := _running(killed, killed_ws, dead=dead)) is None or run.fetched_count < target:
                 if time.monotonic() > deadline:
                     pytest.fail(f"no progress before kill {kills + 1} (seed {SEED})\n{worker.log_tail()}")
                 if worker.process is not None and worker.process.poll() is not None:
@@ -412,6 +466,7 @@ def test_sync_survives_sigkill_of_its_worker(
                 time.sleep(0.05)
             time.sleep(rng.uniform(0, 0.5))
             worker.kill()
+            dead.add(run.id)
             kills += 1
             worker.start()
         assert kills == KILLS, f"only {kills} kills before the deadline (seed {SEED})"
@@ -451,9 +506,12 @@ def test_sync_survives_sigkill_of_its_worker(
         assert canonical == expected, f"seed {SEED}"
         assert canonical == calm_canonical
         assert CrmOwner.objects.filter(connection=killed).count() == len(fake.owners)
-        assert not CrmDeal.objects.filter(connection=killed, owner__isnull=True).exclude(
-            owner_external_id=""
-        ).exclude(owner_external_id__isnull=True).exists()
+        assert (
+            not CrmDeal.objects.filter(connection=killed, owner__isnull=True)
+            .exclude(owner_external_id="")
+            .exclude(owner_external_id__isnull=True)
+            .exists()
+        )
 
         states = list(SyncState.objects.filter(connection=killed))
         assert states and all(s.full_sync_completed_at is not None for s in states)
