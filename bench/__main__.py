@@ -118,9 +118,9 @@ def bench_crm_kill() -> int:
 
     env = {**os.environ, "SYNC_KILL_RECORDS": os.environ.get("SYNC_KILL_RECORDS", "100000")}
     test = "tests/integration/test_sync_worker_kill.py::test_sync_survives_sigkill_of_its_worker"
-    return subprocess.call(
+    return subprocess.call(  # noqa: S603 - our own interpreter and test
         [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:logging", test], env=env
-    )  # noqa: S603
+    )
 
 
 if __name__ == "__main__":
