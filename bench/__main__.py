@@ -7,6 +7,11 @@ ingest: daily actuals written through ``kpi.services.actual_record`` (validation
 against a raw ``executemany`` of the same rows into the same table, on a throwaway test database.
 formula: ``kpi.formulas.evaluate`` of the win-rate formula against the same arithmetic in plain Python.
 api: the KPI read endpoints under gunicorn and wrk against plain Django views (bench/api.py; PostgreSQL).
+crm: the CRM page ingest against raw COPY / upsert on 1,000,000 canonical deals (bench/crm_ingest.py;
+PostgreSQL; ``BENCH_CRM_ROWS`` for fewer).
+
+    python -m bench crm          # only the CRM ingest benchmark
+    python -m bench crm-kill     # the SIGKILL sync test on 100,000 records (PostgreSQL + Redis)
 """
 
 from __future__ import annotations
@@ -107,10 +112,29 @@ def bench_ingest(days: int = 2_000) -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def bench_crm_kill() -> int:
+    """tests/integration/test_sync_worker_kill.py on a 100,000-record CRM (SYNC_KILL_RECORDS to change)."""
+    import subprocess
+
+    env = {**os.environ, "SYNC_KILL_RECORDS": os.environ.get("SYNC_KILL_RECORDS", "100000")}
+    test = "tests/integration/test_sync_worker_kill.py::test_sync_survives_sigkill_of_its_worker"
+    return subprocess.call(  # noqa: S603 - our own interpreter and test
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:logging", test], env=env
+    )
+
+
 if __name__ == "__main__":
     from bench.api import bench_api
+    from bench.crm_ingest import bench_crm
 
-    bench_formula()
-    bench_ingest()
-    bench_api()
+    case = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if case == "crm":
+        bench_crm()
+    elif case == "crm-kill":
+        sys.exit(bench_crm_kill())
+    else:
+        bench_formula()
+        bench_ingest()
+        bench_api()
+        bench_crm()
     sys.exit(0)

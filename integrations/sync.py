@@ -10,6 +10,11 @@ broker's redelivery of the same task takes its lease straight back). Per canonic
    end with its last page;
 3. the deletions pass (``read_archived``) the same way.
 
+Each of those transactions commits on its own (each enters the workspace: the tenant setting of row-level
+security lives as long as one transaction), so the task must not run the engine inside an outer transaction:
+a worker killed mid-run would lose every page, and nobody would see its lease, progress or resume points.
+Called inside one (the tests' workspace context), the steps are savepoints of it.
+
 Errors (``integrations.providers.base``): a daily or org-wide limit stops the run cleanly and reschedules it
 after the reset; bad credentials and refusals mark the connection as needing attention; transient errors end
 the run as failed and the dispatcher retries with exponential backoff. The engine names no CRM.
@@ -51,7 +56,7 @@ from integrations.providers.budget import RequestBudget
 from integrations.providers.registry import ProviderSettings, provider_for
 from integrations.providers.windows import full_load_window, plan_windows
 from integrations.remap import connection_remap
-from tenants.context import workspace_context
+from tenants.context import require_workspace_id, workspace_context
 from tenants.models import Workspace
 from tenants.services import Actor, audit_event_record
 
@@ -151,7 +156,7 @@ class ConnectionTokenStore:
         self.connection = connection
 
     def load(self) -> Credentials:
-        data = selectors.connection_credentials_get(connection=self.connection)
+        data = selectors.connection_credentials_get(connection=self.connection)  # in memory, no query
         if data.get("private_app_token"):
             return Credentials(access_token=data["private_app_token"])
         expires_at = data.get("expires_at")
@@ -165,7 +170,7 @@ class ConnectionTokenStore:
 
     def save(self, credentials: Credentials) -> None:
         # Its own transaction, committed at once: a rotated refresh token must outlive a page that fails.
-        with transaction.atomic():
+        with workspace_context(self.connection.workspace_id):
             data = selectors.connection_credentials_get(connection=self.connection)
             data.update(
                 access_token=credentials.access_token,
@@ -181,9 +186,10 @@ class ConnectionTokenStore:
     @contextmanager
     def refresh_lock(self) -> Iterator[object]:
         # The connection's row lock: one refresh in flight per account, whichever worker asks.
-        with transaction.atomic():
+        with workspace_context(self.connection.workspace_id):
             yield Connection.objects.select_for_update().get(id=self.connection.id)
-        self.connection.refresh_from_db()
+        with workspace_context(self.connection.workspace_id):
+            self.connection.refresh_from_db()
 
 
 def provider_settings(connection: Connection) -> ProviderSettings:
@@ -216,54 +222,71 @@ def connection_sync(
     connection_id: Any,
     trigger: str,
     lease_owner: str,
+    workspace_id: Any = None,
     object_types: tuple[ObjectType, ...] | None = None,
     provider: Provider | None = None,
     clock: Callable[[], dt.datetime] = timezone.now,
 ) -> SyncRun | None:
-    """Run one sync of the connection (inside its workspace's context). None when another worker holds it.
+    """Run one sync of the connection of ``workspace_id`` (default: the workspace in context). None when
+    another worker holds it. Every step commits on its own unless the caller holds a transaction (the module's
+    docstring): the task calls this outside any.
 
     ``provider`` and ``clock`` are for tests and scripts (a fake CRM on its own clock); the task builds the
     provider from the connection, and the windows end at the clock's now minus the safety lag."""
-    connection = Connection.objects.filter(id=connection_id).first()
-    if connection is None or connection.status == Connection.Status.DISCONNECTED:
-        return None
-    if not services.connection_lease_acquire(connection=connection, owner=lease_owner, ttl=LEASE_TTL):
-        return None
+    workspace_id = workspace_id or require_workspace_id()
+    with workspace_context(workspace_id):
+        connection = Connection.objects.filter(id=connection_id).first()
+        if connection is None or connection.status == Connection.Status.DISCONNECTED:
+            return None
+        if not services.connection_lease_acquire(connection=connection, owner=lease_owner, ttl=LEASE_TTL):
+            return None
     run: SyncRun | None = None
     try:
-        run = services.sync_run_start(connection=connection, trigger=trigger, lease_owner=lease_owner)
+        with workspace_context(workspace_id):
+            run = services.sync_run_start(connection=connection, trigger=trigger, lease_owner=lease_owner)
         try:
-            provider = provider or provider_for(
-                provider_settings(connection), tokens=ConnectionTokenStore(connection), budget=_budget()
-            )
+            if provider is None:
+                with workspace_context(workspace_id):
+                    provider = provider_for(
+                        provider_settings(connection),
+                        tokens=ConnectionTokenStore(connection),
+                        budget=_budget(),
+                    )
             _run(connection, run, provider, object_types, lease_owner, clock())
         except DailyLimitReached as error:
-            _finish(run, connection, SyncRun.Status.STOPPED_RATE_LIMITED, error, status_code="integrations.status.rate_limited",
-                    next_sync=timezone.now() + LIMIT_COOL_DOWN)  # fmt: skip
+            with workspace_context(workspace_id):
+                _finish(run, connection, SyncRun.Status.STOPPED_RATE_LIMITED, error, status_code="integrations.status.rate_limited",
+                        next_sync=timezone.now() + LIMIT_COOL_DOWN)  # fmt: skip
         except AuthFailed as error:
-            _finish(
-                run, connection, SyncRun.Status.FAILED, error, status_code="integrations.status.token_revoked"
-            )
+            with workspace_context(workspace_id):
+                _finish(run, connection, SyncRun.Status.FAILED, error,
+                        status_code="integrations.status.token_revoked")  # fmt: skip
         except PermanentError as error:
-            _finish(run, connection, SyncRun.Status.FAILED, error, status_code=error.code)
+            with workspace_context(workspace_id):
+                _finish(run, connection, SyncRun.Status.FAILED, error, status_code=error.code)
         except ProviderError as error:
-            _finish(run, connection, SyncRun.Status.FAILED, error, next_sync=_backoff(connection, run))
+            with workspace_context(workspace_id):
+                _finish(run, connection, SyncRun.Status.FAILED, error, next_sync=_backoff(connection, run))
         except Exception:
             # A defect, not the CRM: the run says so (and the error is logged with its traceback).
             logger.exception("sync %s failed", run.id)
-            services.sync_run_finish(
-                run=run, status=SyncRun.Status.FAILED, error_code="integrations.sync.internal_error"
-            )
+            with workspace_context(workspace_id):
+                services.sync_run_finish(
+                    run=run, status=SyncRun.Status.FAILED, error_code="integrations.sync.internal_error"
+                )
             raise
         else:
-            services.sync_run_finish(run=run, status=SyncRun.Status.SUCCEEDED)
-            _attention_clear(connection)
+            with workspace_context(workspace_id):
+                services.sync_run_finish(run=run, status=SyncRun.Status.SUCCEEDED)
+                _attention_clear(connection)
         finally:
             if provider is not None:
                 provider.close()
     finally:
-        services.connection_lease_release(connection=connection, owner=lease_owner)
-    run.refresh_from_db()
+        with workspace_context(workspace_id):
+            services.connection_lease_release(connection=connection, owner=lease_owner)
+    with workspace_context(workspace_id):
+        run.refresh_from_db()
     return run
 
 
@@ -329,28 +352,27 @@ def _run(
     lease_owner: str,
     started: dt.datetime,
 ) -> None:
-    stages_refresh(connection=connection, stages=provider.read_stages())
-    context = mapping_context_load(connection)
-    owners_changed = False
+    stages = provider.read_stages()  # HTTP: outside any transaction
     planned = [
         object_type
         for object_type in provider.object_types()
         if not object_types or object_type in object_types or object_type is ObjectType.OWNERS
     ]
-    SyncRun.objects.filter(id=run.id).update(
-        progress={str(object_type): {"fetched": 0, "done": False} for object_type in planned}
-    )
+    with workspace_context(connection.workspace_id):
+        stages_refresh(connection=connection, stages=stages)
+        context = mapping_context_load(connection)
+        SyncRun.objects.filter(id=run.id).update(
+            progress={str(object_type): {"fetched": 0, "done": False} for object_type in planned}
+        )
     for object_type in planned:
-        state, _ = SyncState.objects.get_or_create(connection=connection, object_type=str(object_type))
-        reader = _ObjectReader(connection, run, provider, state, context, lease_owner, started)
-        owners_changed |= reader.read()
-    if owners_changed:
-        # Owners new to the mapping are matched to members by e-mail; their records' actuals follow.
-        services.crm_owner_match_run(connection=connection)
+        with workspace_context(connection.workspace_id):
+            state, _ = SyncState.objects.get_or_create(connection=connection, object_type=str(object_type))
+        _ObjectReader(connection, run, provider, state, context, lease_owner, started).read()
 
 
 class _ObjectReader:
-    """The windows and the deletions pass of one object type of one run."""
+    """The windows and the deletions pass of one object type of one run. The provider is read outside any
+    transaction; each page is applied in its own (:meth:`_step`)."""
 
     def __init__(
         self,
@@ -368,11 +390,16 @@ class _ObjectReader:
         self.object_type = ObjectType(state.object_type)
         self.owners_changed = False
 
+    def _step(self) -> Any:
+        """One transaction in the connection's workspace, committed when it ends (a savepoint when nested)."""
+        return workspace_context(self.connection.workspace_id)
+
     def read(self) -> bool:
         timing = self.provider.timing
         started = self.started
         state = self.state
-        SyncRun.objects.filter(id=self.run.id).update(current_object_type=state.object_type)
+        with self._step():
+            SyncRun.objects.filter(id=self.run.id).update(current_object_type=state.object_type)
         if state.resume is not None and state.window_end is not None:
             self._window(Window(state.window_start, state.window_end), Resume.from_json(state.resume))
         if state.full_sync_completed_at is None:
@@ -387,13 +414,14 @@ class _ObjectReader:
             ):
                 self._window(window, None)
         self._deletions(started - timing.safety_lag, timing.lookback)
-        self._progress(done=True)
+        with self._step():
+            self._progress(done=True)
         return self.owners_changed
 
     def _window(self, window: Window, resume: Resume | None) -> None:
         state = self.state
         for page in self.provider.read(self.object_type, window, resume):
-            with transaction.atomic():
+            with self._step():
                 self._apply(page)
                 state.window_start, state.window_end = window.start, window.end
                 state.resume = page.resume.to_json() if page.resume else None
@@ -405,7 +433,7 @@ class _ObjectReader:
             if page.is_last:
                 return
         # A provider that yielded no last page has read the window all the same.
-        with transaction.atomic():
+        with self._step():
             state.cursor_ts, state.window_start, state.window_end, state.resume = window.end, None, None, None
             if window.is_full_load:
                 state.full_sync_completed_at = timezone.now()
@@ -416,7 +444,7 @@ class _ObjectReader:
         since = state.archived_cursor_ts - lookback if state.archived_cursor_ts else None
         resume = Resume.from_json(state.archived_resume) if state.archived_resume else None
         for page in self.provider.read_archived(self.object_type, since, resume):
-            with transaction.atomic():
+            with self._step():
                 self._apply(page)
                 state.archived_resume = page.resume.to_json() if page.resume else None
                 if page.is_last:
@@ -428,6 +456,11 @@ class _ObjectReader:
     def _apply(self, page: Page) -> None:
         result = page_apply(connection=self.connection, page=page, context=self.context)
         self.owners_changed |= result.owners_changed
+        if result.owners_changed:
+            # Owners new or changed are matched to members by e-mail (their records' actuals follow) with the
+            # page that brought them: matched at the run's end, a run that died before it (or failed on a
+            # later object) left them unmatched for good, since the next run reads them unchanged.
+            services.crm_owner_match_run(connection=self.connection)
         if not services.connection_lease_acquire(
             connection=self.connection, owner=self.lease_owner, ttl=LEASE_TTL
         ):

@@ -15,14 +15,19 @@ from tenants.tasks import workspace_task
 
 
 # A sync may run long (a first load of a large CRM); the lease, not the time limit, keeps runs apart.
-@workspace_task(name="integrations.connection_sync", soft_time_limit=3300, time_limit=3500)
+# Not a workspace_task: that runs the body in one transaction, and a sync commits page by page, each
+# transaction entering the workspace itself (integrations.sync), so a killed worker loses one page at most.
+@shared_task(
+    name="integrations.connection_sync", **{**TASK_DEFAULTS, "soft_time_limit": 3300, "time_limit": 3500}
+)
 def connection_sync_task(
-    workspace_id: UUID, connection_id: str, trigger: str, object_types: list[str]
+    workspace_id: str, connection_id: str, trigger: str, object_types: list[str]
 ) -> None:
     # Named after the task: the broker's redelivery after a worker died takes the same lease straight back.
     task_id = current_task.request.id if current_task else None
     lease_owner = f"task:{task_id}" if task_id else f"inline:{uuid4()}"
     sync.connection_sync(
+        workspace_id=UUID(str(workspace_id)),
         connection_id=UUID(connection_id),
         trigger=trigger,
         lease_owner=lease_owner,
