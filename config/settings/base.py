@@ -202,6 +202,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 # A connection's API base URL must be https, except where plain http is allowed for local fake CRM servers.
 INTEGRATIONS_ALLOW_HTTP_BASE_URL = env_bool("INTEGRATIONS_ALLOW_HTTP_BASE_URL", DEBUG)
+# The largest CSV file a connection takes (bytes); larger uploads are refused (integrations.csv.too_large).
+INTEGRATIONS_CSV_MAX_BYTES = int(os.environ.get("INTEGRATIONS_CSV_MAX_BYTES", 50 * 1024 * 1024))
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
