@@ -292,8 +292,8 @@ class CsvUploadInputSerializer(StrictInputSerializer):
     object_type = serializers.ChoiceField(choices=CsvColumnMapping.ObjectType.choices)
     columns = serializers.JSONField(
         required=False,
-        help_text='Our field -> the file\'s column header, as JSON (e.g. {"external_id": "案件ID", '
-        '"stage": "フェーズ"}); replaces the saved or suggested mapping. Fields left out are not read.',
+        help_text='Our field -> the file\'s column header, as JSON (e.g. {"external_id": "Deal ID", '
+        '"stage": "Deal Stage"}); replaces the saved or suggested mapping. Fields left out are not read.',
     )
 
     def validate_columns(self, value: Any) -> dict[str, str]:
