@@ -31,7 +31,7 @@ from django.db import transaction
 
 from core.errors import ConflictError, ServiceError
 from core.messages import Message
-from integrations import services, sync
+from integrations import actuals, services, sync
 from integrations.csv_import import records
 from integrations.csv_import.encoding import CP932, csv_text_open
 from integrations.csv_import.fields import FIELDS
@@ -47,7 +47,7 @@ from integrations.csv_import.rows import (
     rows_parse,
 )
 from integrations.csv_import.values import CellError
-from integrations.ingest import SPECS, IngestResult
+from integrations.ingest import SPECS, IngestResult, page_ingest
 from integrations.mapping import MappingContext, content_hash, mapping_context_load, record_values
 from integrations.models import Connection, CsvColumnMapping, SyncRun
 from integrations.providers.base import ObjectType, Page
@@ -198,6 +198,9 @@ def csv_import_run(
                        stop_at_problem=True)  # fmt: skip
         if not report.ok:
             raise CsvImportRefused(report)  # rolls back the pages already written, the run and the lease
+        # The days every page touched, recomputed once: the pages share this transaction, so a rollup per page
+        # would only redo the same days over a growing table.
+        actuals.actuals_for_days(writer.touched.touched)
         if writer.owners_changed:
             services.crm_owner_match_run(connection=connection)
         total = writer.total
@@ -340,7 +343,8 @@ class _PageWriter:
     def __init__(self, connection: Connection, csv_type: CsvObjectType, object_type: ObjectType) -> None:
         self.connection, self.csv_type, self.object_type = connection, csv_type, object_type
         self.ctx = mapping_context_load(connection)
-        self.total = IngestResult()
+        self.total = IngestResult()  # the file's own records
+        self.touched = IngestResult()  # and with the owners and companies: every day touched
         self.owners_changed = False
 
     def write(self, rows: list[ParsedRow], report: CsvReport) -> None:
@@ -370,7 +374,10 @@ class _PageWriter:
         self.total.add(self._apply(page))
 
     def _apply(self, page: Page) -> IngestResult:
-        return sync.page_apply(connection=self.connection, page=page, context=self.ctx)
+        # The sync engine's ingest; the touched days' actuals are recomputed once, after the last page.
+        result = page_ingest(connection=self.connection, page=page, context=self.ctx)
+        self.touched.add(result)
+        return result
 
 
 def _mapping_save(actor: Actor, connection: Connection, object_type: str, report: CsvReport) -> None:
