@@ -424,7 +424,9 @@ def test_a_hundred_thousand_rows_import_in_one_run(world: World, fresh: World, b
                                              object_type="deals")  # fmt: skip
     elapsed = time.monotonic() - started
     assert report.ok and report.rows == ROWS and report.create == ROWS
-    assert elapsed < 90, elapsed  # about 17 s on PostgreSQL (COPY), 50 s on SQLite (batched upsert)
+    # Alone: about 17 s on PostgreSQL (COPY), 50 s on SQLite (batched upsert); the bound catches a quadratic
+    # turn (a rollup per page over the growing table took minutes), not a slow machine.
+    assert elapsed < 180, elapsed
     with workspace_context(world.a.workspace.id):
         assert CrmDeal.objects.filter(connection=connection).count() == ROWS
         assert CrmOwner.objects.filter(connection=connection).count() == 20
