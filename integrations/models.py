@@ -142,6 +142,7 @@ class SyncRun(WorkspaceScopedModel):
         SCHEDULE = "schedule", _("schedule")
         MANUAL = "manual", _("manual")
         WEBHOOK = "webhook", _("webhook")
+        CSV = "csv", _("CSV import")
 
     class Status(models.TextChoices):
         RUNNING = "running", _("running")
@@ -348,6 +349,42 @@ class MetricRuleOverride(WorkspaceScopedModel):
             stage=self.stage or None, activity_type=self.activity_type or None,
             completed_only=self.completed_only,
         )  # fmt: skip
+
+
+class CsvColumnMapping(WorkspaceScopedModel):
+    """The column mapping a user confirmed for one CSV connection and object type (our field -> the file's
+    header), offered again for the next file of that connection and type. ``header_fingerprint`` identifies
+    the header it was confirmed on (the same export layout)."""
+
+    class ObjectType(models.TextChoices):
+        DEALS = "deals", _("deals")
+        CONTACTS = "contacts", _("contacts")
+        ACTIVITIES = "activities", _("activities")
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="csv_mappings", verbose_name=_("connection")
+    )
+    object_type = models.CharField(_("records"), max_length=16, choices=ObjectType.choices)
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    header_fingerprint = models.CharField(_("header fingerprint"), max_length=64, blank=True, default="")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("confirmed by"),
+    )  # fmt: skip
+
+    class Meta(WorkspaceScopedModel.Meta):
+        verbose_name = _("CSV column mapping")
+        verbose_name_plural = _("CSV column mappings")
+        constraints = [
+            *WorkspaceScopedModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["workspace", "connection", "object_type"],
+                name="integrations_csvcolumnmapping_workspace_connection_type_uniq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.connection_id} {self.object_type}"
 
 
 # --- Canonical records -------------------------------------------------------------------------------

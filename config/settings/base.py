@@ -224,6 +224,9 @@ SALESFORCE_CLIENT_SECRET = os.environ.get("SALESFORCE_CLIENT_SECRET", "")
 SALESFORCE_REDIRECT_URI = os.environ.get("SALESFORCE_REDIRECT_URI", "")
 SALESFORCE_SCOPES = env_list("SALESFORCE_SCOPES", "api,refresh_token")
 
+# The largest CSV file a connection takes (bytes); larger uploads are refused (integrations.csv.too_large).
+INTEGRATIONS_CSV_MAX_BYTES = int(os.environ.get("INTEGRATIONS_CSV_MAX_BYTES", 50 * 1024 * 1024))
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,11 +9,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.messages import Message, message_is_known
+from core.api.schema import ErrorDetailSerializer
+from core.messages import Message, message_is_known, message_render
 from integrations.models import (
     ActivityTypeMapping,
     Connection,
     CrmOwner,
+    CsvColumnMapping,
     LeadDefinition,
     StageMapping,
     SyncRun,
@@ -297,3 +299,109 @@ class OAuthStartOutputSerializer(serializers.Serializer):
         help_text="Send the person's browser here. Valid for 10 minutes, once; the CRM sends them back to the "
         "callback, which creates (or re-authorises) the connection and starts its first sync."
     )
+
+
+# --- CSV import ------------------------------------------------------------------------------------------
+
+
+class CsvUploadInputSerializer(StrictInputSerializer):
+    """A multipart upload: the file, what its rows are, and optionally the columns to read them from."""
+
+    file = serializers.FileField(help_text="The CSV file (UTF-8 with or without BOM, or Shift_JIS/CP932)")
+    object_type = serializers.ChoiceField(choices=CsvColumnMapping.ObjectType.choices)
+    columns = serializers.JSONField(
+        required=False,
+        help_text='Our field -> the file\'s column header, as JSON (e.g. {"external_id": "Deal ID", '
+        '"stage": "Deal Stage"}); replaces the saved or suggested mapping. Fields left out are not read.',
+    )
+
+    def validate_columns(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and "\x00" not in k + v for k, v in value.items()
+        ):
+            raise serializers.ValidationError(
+                message_render("integrations.csv.columns_invalid"), code="integrations.csv.columns_invalid"
+            )
+        return value
+
+
+class CsvColumnSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Our field")
+    required = serializers.BooleanField()
+    column = serializers.CharField(
+        allow_null=True, help_text="The file's column it is read from (null: none)"
+    )
+
+
+class CsvProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField(
+        allow_null=True, help_text="The file's line, as a spreadsheet numbers it (1 is the header)"
+    )
+    column = serializers.CharField(allow_null=True)
+    code = serializers.CharField()
+    params = serializers.DictField()
+    message = serializers.CharField(help_text="What is wrong, in the request's language (Japanese first)")
+
+
+def _problem_json(line: int | None, column: str | None, message: Message) -> dict[str, Any]:
+    return {"line": line, "column": column, **message.as_json()}
+
+
+class CsvCountsSerializer(serializers.Serializer):
+    create = serializers.IntegerField(help_text="Records new to the connection")
+    update = serializers.IntegerField(help_text="Records already imported that the file changes")
+    unchanged = serializers.IntegerField(help_text="Records already imported exactly so")
+
+
+class CsvReportSerializer(serializers.Serializer):
+    """A dry run's answer, and the ``report`` of a refused import."""
+
+    object_type = serializers.CharField()
+    ok = serializers.BooleanField(help_text="True when an import of this file would go through")
+    encoding = serializers.CharField(allow_null=True, help_text="utf-8 | utf-8-sig (with a BOM) | cp932")
+    header = serializers.ListField(child=serializers.CharField())
+    columns = CsvColumnSerializer(many=True, help_text="The column plan: every field and its column")
+    mapping_source = serializers.ChoiceField(
+        choices=["given", "saved", "suggested"],
+        help_text="given: the request's columns; saved: confirmed with an earlier file; suggested: recognised",
+    )
+    saved_mapping = serializers.DictField(
+        child=serializers.CharField(), allow_null=True, help_text="The mapping confirmed with the last file"
+    )
+    rows = serializers.IntegerField(help_text="Data rows read (blank lines are skipped)")
+    valid_rows = serializers.IntegerField()
+    invalid_rows = serializers.IntegerField()
+    counts = serializers.SerializerMethodField()
+    file_problems = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+    problems_total = serializers.IntegerField(help_text="Every row problem, also those not listed")
+    problems_truncated = serializers.BooleanField(help_text="More problems than the list shows")
+    sync_run = serializers.SerializerMethodField()
+
+    @extend_schema_field(CsvCountsSerializer)
+    def get_counts(self, report: Any) -> dict[str, int]:
+        return {"create": report.create, "update": report.update, "unchanged": report.unchanged}
+
+    @extend_schema_field(CsvProblemSerializer(many=True))
+    def get_file_problems(self, report: Any) -> list[dict[str, Any]]:
+        return [_problem_json(m.params.get("line"), None, m) for m in report.file_problems]
+
+    @extend_schema_field(CsvProblemSerializer(many=True))
+    def get_problems(self, report: Any) -> list[dict[str, Any]]:
+        return [_problem_json(p.line, p.column, p.message) for p in report.problems]
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True, help_text="The import's sync run"))
+    def get_sync_run(self, report: Any) -> str | None:
+        return str(report.run.id) if report.run is not None else None
+
+
+class CsvImportOutputSerializer(serializers.Serializer):
+    report = CsvReportSerializer()
+    sync_run = SyncRunOutputSerializer()
+
+
+class CsvRefusedErrorSerializer(serializers.Serializer):
+    """The error body, with the file's report when its rows were the reason."""
+
+    error = ErrorDetailSerializer()
+    report = CsvReportSerializer(required=False)

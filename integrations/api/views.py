@@ -14,12 +14,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
+from core.api.errors import error_body
 from core.api.inputs import query_filter, query_flag, validated
 from core.api.pagination import CreatedCursorPagination
-from integrations import oauth, selectors, services, sync
+from integrations import csv_services, oauth, selectors, services, sync
 from integrations.api import serializers as s
 from integrations.models import Connection, CrmOwner, MetricRuleOverride, SyncRun
 from kpi.models import Metric
@@ -67,6 +70,25 @@ class OwnerPagination(CreatedCursorPagination):
         summary="Match the connection's CRM owners to members by e-mail now (hand-set matches are kept)",
         request=None,
         responses={200: s.OwnerMatchOutputSerializer},
+    ),
+    csv_dry_run=extend_schema(
+        summary="CSV dry run: what importing this file would do and every bad row (nothing is written)",
+        description="Multipart upload. The column plan is the `columns` given, else the mapping confirmed with "
+        "the last file of this connection and object type (when this file has its columns), else the one "
+        "recognised from the headers. Every bad row is counted; the first 1,000 problems are listed with "
+        "their line, column and reason. CSV connections only.",
+        request={"multipart/form-data": s.CsvUploadInputSerializer},
+        responses={200: s.CsvReportSerializer, 400: s.CsvRefusedErrorSerializer},
+    ),
+    csv_import=extend_schema(
+        summary="CSV import, all or nothing: every row in one transaction, or none and the report (400)",
+        description="Same inputs as the dry run. A file with any problem is refused with "
+        "`integrations.csv.import_refused` and its report; otherwise the rows are imported through the sync "
+        "engine (idempotent by record id: the same file again changes nothing), a sync run records the "
+        "counts, the daily actuals of the days touched are recomputed and the column mapping is saved for the "
+        "next file.",
+        request={"multipart/form-data": s.CsvUploadInputSerializer},
+        responses={200: s.CsvImportOutputSerializer, 400: s.CsvRefusedErrorSerializer},
     ),
     mappings=extend_schema(
         summary="The connection's stage, activity-type and lead mappings (GET), or change/confirm them (PATCH)",
@@ -123,6 +145,39 @@ class ConnectionViewSet(
         connection = self.get_object()
         result = services.crm_owner_match_run(connection=connection, actor=self.actor)
         return Response(s.OwnerMatchOutputSerializer(result).data)
+
+    @action(detail=True, methods=["post"], url_path="csv/dry-run", parser_classes=[MultiPartParser])
+    def csv_dry_run(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        connection = self.get_object()
+        data = validated(s.CsvUploadInputSerializer, self, request.data)
+        report = csv_services.csv_import_dry_run(
+            connection=connection,
+            upload=data["file"],
+            object_type=data["object_type"],
+            columns=data.get("columns"),
+        )
+        return Response(s.CsvReportSerializer(report).data)
+
+    @action(detail=True, methods=["post"], url_path="csv/import", parser_classes=[MultiPartParser])
+    def csv_import(self, request: Request, workspace_id: Any, pk: Any) -> Response:
+        connection = self.get_object()
+        data = validated(s.CsvUploadInputSerializer, self, request.data)
+        try:
+            report = csv_services.csv_import_run(
+                actor=self.actor, connection=connection, upload=data["file"], object_type=data["object_type"],
+                columns=data.get("columns"),
+            )  # fmt: skip
+        except csv_services.CsvImportRefused as refused:
+            set_rollback()
+            error = refused.as_json()
+            body = error_body(refused.code, error["message"], params=error["params"])
+            return Response({**body, "report": s.CsvReportSerializer(refused.report).data}, status=400)
+        return Response(
+            {
+                "report": s.CsvReportSerializer(report).data,
+                "sync_run": s.SyncRunOutputSerializer(report.run).data,
+            }
+        )
 
     @action(detail=True, methods=["get", "patch"])
     def mappings(self, request: Request, workspace_id: Any, pk: Any) -> Response:

@@ -31,6 +31,9 @@ CSV = {
     "integrations.csv.text_too_long": _(
         "Line %(line)s, %(column)s: the text is too long (at most 255 characters)."
     ),
+    "integrations.csv.value_too_long": _(
+        "Line %(line)s, %(column)s: the text is too long for this field (at most %(limit)s characters)."
+    ),
     "integrations.csv.email_invalid": _("Line %(line)s, %(column)s: “%(value)s” is not an e-mail address."),
     "integrations.csv.date_invalid": _(
         "Line %(line)s, %(column)s: “%(value)s” is not a date (write it as 2026/05/07 or 2026-05-07)."
@@ -53,4 +56,20 @@ CSV = {
     ),
 }
 
-messages_register(CSV)
+# The import's refusals of a request (not of a row).
+IMPORT = {
+    "integrations.csv.not_csv_connection": _(
+        "Files are imported into a CSV connection only; this connection syncs from %(provider)s."
+    ),
+    "integrations.csv.too_large": _(
+        "The file is larger than %(limit_mb)s MB. Split it into smaller files and import each."
+    ),
+    "integrations.csv.columns_invalid": _(
+        "The column mapping must be a JSON object of field names to column headers."
+    ),
+    "integrations.csv.import_refused": _(
+        "Nothing was imported: the file has %(problems)s problems. Correct them and upload the file again."
+    ),
+}
+
+messages_register({**CSV, **IMPORT})

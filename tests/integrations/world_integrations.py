@@ -16,6 +16,7 @@ from integrations.models import (
     CrmContact,
     CrmDeal,
     CrmOwner,
+    CsvColumnMapping,
     MetricRuleOverride,
     SyncRun,
     SyncState,
@@ -69,6 +70,13 @@ def seed(side: Any) -> None:
         # Written directly: the service would recompute the world's actuals from its canonical records.
         MetricRuleOverride.objects.create(metric_key=metric.key, event="activity", activity_type="task",
                                           completed_only=True)  # fmt: skip
+        # A CSV connection with the column mapping confirmed for its last file of deals.
+        csv_connection = services.connection_create(actor=actor, provider="csv", display_name=f"CSV {name}")
+        csv_mapping = CsvColumnMapping.objects.create(
+            connection=csv_connection, object_type="deals", columns={"external_id": "案件ID", "stage": "フェーズ"},
+            updated_by=side.memberships["admin"].user,
+        )  # fmt: skip
+    side.extra.update(csv_connection=csv_connection, csv_mapping=csv_mapping)
     side.extra.update(connection=connection, metric_rule_metric=metric, sync_run=run, crm_owner=owner, crm_owner_unmatched=unmatched,
                       crm_company=company, crm_contact=contact, crm_deal=deal, crm_activity=activity,
                       credential_token=token_of(side))  # fmt: skip
