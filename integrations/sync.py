@@ -37,6 +37,7 @@ from django.utils import timezone
 from core.errors import ConflictError, ServiceError
 from integrations import actuals, selectors, services
 from integrations.canonical import CanonicalStage
+from integrations.csv_import.fields import funnel_stage_guess
 from integrations.ingest import IngestResult, page_ingest
 from integrations.mapping import MappingContext, mapping_context_load
 from integrations.models import Connection, StageMapping, SyncRun, SyncState
@@ -500,6 +501,9 @@ def stages_refresh(*, connection: Connection, stages: list[CanonicalStage]) -> i
         target = (
             StageMapping.Target.WON if stage.is_won
             else StageMapping.Target.LOST if stage.is_closed
+            # A file's stage names are people's words: アポ, 商談, 提案 are guessed, for the user to confirm.
+            else funnel_stage_guess(stage.label) or StageMapping.Target.IGNORE
+            if connection.provider == Connection.Provider.CSV
             else StageMapping.Target.IGNORE
         )  # fmt: skip
         new.append(

@@ -132,6 +132,22 @@ OUTCOMES: dict[str, str] = {
     "進行中": "open", "商談中": "open", "open": "open", "": "open",
 }  # fmt: skip
 
+# Deal stages as people name them in a spreadsheet: a first guess at the funnel stage, which the user confirms
+# on the mapping (anything else waits there as "not counted"). Won and lost also close the deal when the file
+# has no outcome column.
+FUNNEL_STAGE_NAMES: dict[str, str] = {
+    "アポ": "appointment", "アポイント": "appointment", "アポ獲得": "appointment", "appointment": "appointment",
+    "商談": "meeting", "商談中": "meeting", "面談": "meeting", "meeting": "meeting", "qualified": "meeting",
+    "提案": "proposal", "提案中": "proposal", "見積": "proposal", "見積提出": "proposal", "proposal": "proposal",
+    "受注": "won", "成約": "won", "won": "won", "closed won": "won", "closedwon": "won",
+    "失注": "lost", "lost": "lost", "closed lost": "lost", "closedlost": "lost",
+}  # fmt: skip
+
+
+def funnel_stage_guess(stage: str) -> str | None:
+    return FUNNEL_STAGE_NAMES.get(stage.strip().lower())
+
+
 # Activity types as people write them, to the CRM vocabulary the activity-type mapping reads.
 ACTIVITY_TYPES: dict[str, str] = {
     "電話": "call", "架電": "call", "コール": "call", "call": "call", "phone": "call",

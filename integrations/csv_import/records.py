@@ -27,6 +27,7 @@ from integrations.canonical import (
     CanonicalStage,
 )
 from integrations.csv_import.fields import ObjectType as CsvObjectType
+from integrations.csv_import.fields import funnel_stage_guess
 
 EXTERNAL_ID_MAX = 64
 CURRENCY = "JPY"
@@ -79,7 +80,9 @@ def _owner_key(values: Mapping[str, Any]) -> str | None:
 def record_from_values(object_type: CsvObjectType, values: Mapping[str, Any]) -> CanonicalRecord:
     """The canonical record of one valid row (``values`` as ``rows_parse`` made them)."""
     if object_type is CsvObjectType.DEAL:
-        outcome = values.get("outcome", "open")
+        # Without an outcome column, a stage named 受注 / 失注 (won / lost) says it.
+        guessed = funnel_stage_guess(values["stage"])
+        outcome = values.get("outcome", guessed if guessed in ("won", "lost") else "open")
         return CanonicalDeal(
             external_id=values["external_id"], name=values.get("name", ""), pipeline=values.get("pipeline", ""),
             stage=values["stage"], amount=values.get("amount"), amount_invalid=False, currency=CURRENCY,
@@ -127,7 +130,8 @@ def stages_of(rows: Iterable[Mapping[str, Any]]) -> list[CanonicalStage]:
     """The deal stages a page of rows uses: new ones get a stage mapping row for the user to map."""
     seen = sorted({(values.get("pipeline", ""), values["stage"]) for values in rows if values.get("stage")})
     return [
-        CanonicalStage(pipeline, pipeline, stage, stage[:200], position, is_closed=False, is_won=False,
-                       probability=None)
+        CanonicalStage(pipeline, pipeline, stage, stage[:200], position,
+                       is_closed=funnel_stage_guess(stage) in ("won", "lost"),
+                       is_won=funnel_stage_guess(stage) == "won", probability=None)
         for position, (pipeline, stage) in enumerate(seen)
     ]  # fmt: skip

@@ -434,3 +434,45 @@ def test_a_hundred_thousand_rows_import_in_one_run(world: World, fresh: World, b
         assert (run.fetched_count, run.created_count, run.status) == (ROWS, ROWS, "succeeded")
     wins = _actuals(world, "wins")
     assert wins[dt.date(2026, 5, 1)] == len(range(0, ROWS, 28)) and min(wins) == dt.date(2026, 5, 1)
+
+
+def test_a_file_without_an_outcome_column_is_read_by_its_stage_names(
+    world: World, fresh: World, client_as: Any
+) -> None:
+    """受注 / 失注 in the stage column close the deal; アポ, 商談, 提案 are guessed for the user to confirm, so a
+    spreadsheet's funnel counts from its first import."""
+    text = (
+        "案件ID,案件名,ステージ,金額,作成日,受注日\r\n"
+        'E-1,新規導入,受注,"￥2,000,000",2026/7/1,2026/7/10\r\n'
+        "E-2,追加提案,提案,500000,2026/7/2,\r\n"
+        "E-3,初回訪問,アポ,,2026/7/3,\r\n"
+        "E-4,見送り,失注,800000,2026/7/4,2026/7/11\r\n"
+        "E-5,社内検討,検討中,,2026/7/5,\r\n"
+    )
+    imported = _post(client_as("admin"), _csv_url(world, "import"), text.encode("cp932"))
+    assert imported.status_code == 200, imported.content
+    with workspace_context(world.a.workspace.id):
+        connection = world.a.extra["csv_connection"]
+        mapped = dict(StageMapping.objects.filter(connection=connection).values_list("stage", "funnel_stage"))
+        assert mapped == {
+            "受注": "won",
+            "提案": "proposal",
+            "アポ": "appointment",
+            "失注": "lost",
+            "検討中": "ignore",
+        }
+        assert not StageMapping.objects.filter(connection=connection, confirmed_at__isnull=False).exists()
+        deals = {d.external_id: d for d in CrmDeal.objects.filter(connection=connection)}
+        assert (
+            deals["E-1"].is_won
+            and deals["E-1"].is_closed
+            and not deals["E-4"].is_won
+            and deals["E-4"].is_closed
+        )
+        assert not deals["E-2"].is_closed
+    assert _actuals(world, "wins") == {dt.date(2026, 7, 10): Decimal(1)}
+    assert _actuals(world, "lost_deals") == {dt.date(2026, 7, 11): Decimal(1)}
+    # No stage history in a file: an open deal is at its stage since the day it was created, a won one reached
+    # every stage by its close date, a lost one says nothing of the stages before.
+    assert _actuals(world, "appointments") == {dt.date(2026, 7, d): Decimal(1) for d in (2, 3, 10)}
+    assert _actuals(world, "proposals") == {dt.date(2026, 7, 2): Decimal(1), dt.date(2026, 7, 10): Decimal(1)}
