@@ -296,6 +296,23 @@ def connection_connect(*, actor: Actor, **data: Any) -> Connection:
     return services.connection_create(actor=actor, **data)
 
 
+def connection_change(*, actor: Actor, connection: Connection, **data: Any) -> Connection:
+    """``PATCH connections/{id}/``: a new HubSpot private-app token is checked like a first one, and must belong
+    to the connection's portal (another portal's token would mix two CRMs' records in one connection)."""
+    credentials = data.get("credentials") or {}
+    if connection.provider == Connection.Provider.HUBSPOT and credentials.get("private_app_token"):
+        account = private_app_account_check(
+            credentials=credentials, base_url=data.get("base_url", connection.base_url)
+        )
+        expected = data.get("external_account_id") or connection.external_account_id
+        if expected and expected != account:
+            raise ServiceError("integrations.connection.account_mismatch",
+                               params=_provider_params(Connection.Provider.HUBSPOT),
+                               field="credentials")  # fmt: skip
+        data["external_account_id"] = account
+    return services.connection_update(actor=actor, connection=connection, **data)
+
+
 def oauth_done_url(connection: Connection) -> str:
     """Where the browser lands after connecting: the connection in the API (the pages link from there)."""
     return reverse(

@@ -127,7 +127,7 @@ class ConnectionViewSet(
     def partial_update(self, request: Request, workspace_id: Any, pk: Any) -> Response:
         connection = self.get_object()
         data = validated(s.ConnectionUpdateInputSerializer, self, request.data)
-        connection = services.connection_update(actor=self.actor, connection=connection, **data)
+        connection = oauth.connection_change(actor=self.actor, connection=connection, **data)
         return Response(s.ConnectionOutputSerializer(connection).data)
 
     @action(detail=True, methods=["post"])

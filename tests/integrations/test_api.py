@@ -3,14 +3,19 @@ answer."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+import httpx
 import pytest
 from django.db import connection as db
 
 from integrations import services
+from integrations.fakes.common import FakeClock
+from integrations.fakes.hubspot import FakeHubSpot
 from integrations.models import Connection, CrmOwner, StageMapping, SyncRun
+from integrations.providers.outbound import outbound_transport
 from tenants.context import workspace_context
 from tenants.models import AuditEvent
 from tenants.services import Actor
@@ -92,16 +97,20 @@ def test_create_answers_the_connection_with_its_status_in_japanese(world: World,
 def test_no_credential_in_any_answer(world: World, client_as: Any) -> None:
     client = client_as("admin")
     token = world.a.extra["credential_token"]
-    new_token = "pat-brand-new-secret"
+    portal = FakeHubSpot(
+        clock=FakeClock(dt.datetime(2026, 6, 1, tzinfo=dt.UTC)), portal_id=4242
+    )  # the world's
+    new_token = portal.issue_private_app_token()  # a new token is checked against its portal first
     with workspace_context(world.a.workspace.id):
         ciphertext = Connection.objects.get(id=world.a.extra["connection"].id).credentials_ciphertext
-    answers = [
-        client.get(u(world, "connections/")), client.get(_conn(world)),
-        client.patch(_conn(world), {"credentials": {"private_app_token": new_token}}, format="json"),
-        client.post(u(world, "connections/"), {"provider": "salesforce", "display_name": "SF",
-                                               "credentials": {"refresh_token": new_token}}, format="json"),
-        client.get(u(world, "connections/")), client.post(_conn(world, "disconnect/")),
-    ]  # fmt: skip
+    with outbound_transport(httpx.WSGITransport(app=portal)):
+        answers = [
+            client.get(u(world, "connections/")), client.get(_conn(world)),
+            client.patch(_conn(world), {"credentials": {"private_app_token": new_token}}, format="json"),
+            client.post(u(world, "connections/"), {"provider": "salesforce", "display_name": "SF",
+                                                   "credentials": {"refresh_token": new_token}}, format="json"),
+            client.get(u(world, "connections/")), client.post(_conn(world, "disconnect/")),
+        ]  # fmt: skip
     for response in answers:
         body = response.content.decode()
         assert response.status_code in {200, 201}, body

@@ -338,3 +338,31 @@ def test_an_unreachable_hubspot_is_a_clear_refusal(world: World, client_as: Any,
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "integrations.connection.account_unreachable"
+
+
+def test_a_new_private_app_token_must_belong_to_the_connections_portal(
+    world: World, client_as: Any, hubspot: Crm
+) -> None:
+    client = client_as("admin")
+    url = f"/api/v1/workspaces/{world.a.workspace.id}/integrations/connections/"
+    created = client.post(url, {"provider": "hubspot", "display_name": "PAT", "base_url": HUBSPOT_BASE,
+                                "credentials": {"private_app_token": hubspot.fake.issue_private_app_token()}},
+                          format="json").json()  # fmt: skip
+    detail = f"{url}{created['id']}/"
+    refused = client.patch(detail, {"credentials": {"private_app_token": "pat-na1-revoked"}}, format="json")
+    assert (
+        refused.status_code == 400
+        and refused.json()["error"]["code"] == "integrations.connection.token_refused"
+    )
+    renewed = client.patch(detail, {"credentials": {"private_app_token": hubspot.fake.issue_private_app_token()}},
+                           format="json")  # fmt: skip
+    assert renewed.status_code == 200, renewed.content
+    assert renewed.json()["external_account_id"] == "555001"
+    with workspace_context(world.a.workspace.id):
+        Connection.objects.filter(id=created["id"]).update(external_account_id="999")
+    other = client.patch(detail, {"credentials": {"private_app_token": hubspot.fake.issue_private_app_token()}},
+                         format="json")  # fmt: skip
+    assert (
+        other.status_code == 400
+        and other.json()["error"]["code"] == "integrations.connection.account_mismatch"
+    )
