@@ -43,6 +43,10 @@ OAUTH_PROVIDERS = (Connection.Provider.HUBSPOT.value, Connection.Provider.SALESF
 STATE_SALT = "integrations.oauth.state"
 STATE_MAX_AGE_SECONDS = 600
 PROVIDER_LABELS = dict(Connection.Provider.choices)
+_BASE_URL_REFUSALS = {
+    "integrations.outbound.host_refused": "integrations.connection.base_url_host_refused",
+    "integrations.outbound.host_unresolvable": "integrations.connection.base_url_host_unresolvable",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,24 +178,11 @@ def _nonce_consume(parsed: OAuthState) -> dict[str, Any]:
     return record
 
 
-def credentials_as_dict(credentials: Credentials) -> dict[str, Any]:
-    data: dict[str, Any] = {"access_token": credentials.access_token}
-    if credentials.refresh_token:
-        data["refresh_token"] = credentials.refresh_token
-    if credentials.expires_at:
-        data["expires_at"] = credentials.expires_at.isoformat()
-    if credentials.instance_url:
-        data["instance_url"] = credentials.instance_url
-    if credentials.scopes:
-        data["scopes"] = list(credentials.scopes)
-    return data
-
-
 def _provider_failure(provider: str, error: ProviderError) -> ServiceError:
     params = _provider_params(provider)
     if isinstance(error, outbound.HostRefused):
-        return ServiceError(error.code.replace("integrations.outbound.", "integrations.connection.base_url_"),
-                            params=params, field="base_url")  # fmt: skip
+        # The base URL the connection was asked for is the host refused (or unresolvable).
+        return ServiceError(_BASE_URL_REFUSALS[error.code], params=params, field="base_url")
     if isinstance(error, AuthFailed | PermanentError):
         return ServiceError("integrations.oauth.code_refused", params=params)
     return ServiceError("integrations.oauth.provider_unreachable", params=params)
@@ -246,7 +237,7 @@ def oauth_complete(
     with workspace_context(workspace.id):
         connection = services.connection_authorise(
             actor=actor, provider=provider, external_account_id=account_id,
-            credentials=credentials_as_dict(credentials),
+            credentials=sync.credentials_stored(credentials),
             display_name=str(record.get("display_name") or "") or PROVIDER_LABELS[provider],
             base_url=str(record.get("base_url") or ""),
         )  # fmt: skip

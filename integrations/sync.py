@@ -150,6 +150,17 @@ def connection_remap_apply(*, connection: Connection) -> IngestResult:
 # --- one run -----------------------------------------------------------------------------------------------
 
 
+def credentials_stored(credentials: Credentials) -> dict[str, Any]:
+    """Tokens as the connection's encrypted credentials keep them (read back by ConnectionTokenStore.load)."""
+    return {
+        "access_token": credentials.access_token,
+        "refresh_token": credentials.refresh_token or "",
+        "expires_at": credentials.expires_at.isoformat() if credentials.expires_at else "",
+        "instance_url": credentials.instance_url or "",
+        "scopes": list(credentials.scopes),
+    }
+
+
 class ConnectionTokenStore:
     """The provider's tokens, read from and saved to the connection's encrypted credentials."""
 
@@ -173,13 +184,7 @@ class ConnectionTokenStore:
         # Its own transaction, committed at once: a rotated refresh token must outlive a page that fails.
         with workspace_context(self.connection.workspace_id):
             data = selectors.connection_credentials_get(connection=self.connection)
-            data.update(
-                access_token=credentials.access_token,
-                refresh_token=credentials.refresh_token or "",
-                expires_at=credentials.expires_at.isoformat() if credentials.expires_at else "",
-                instance_url=credentials.instance_url or "",
-                scopes=list(credentials.scopes),
-            )
+            data.update(credentials_stored(credentials))
             self.connection = services.connection_credentials_set(
                 connection=self.connection, credentials=data
             )
@@ -254,20 +259,9 @@ def connection_sync(
                         budget=_budget(),
                     )
             _run(connection, run, provider, object_types, lease_owner, clock())
-        except DailyLimitReached as error:
-            with workspace_context(workspace_id):
-                _finish(run, connection, SyncRun.Status.STOPPED_RATE_LIMITED, error, status_code="integrations.status.rate_limited",
-                        next_sync=timezone.now() + LIMIT_COOL_DOWN)  # fmt: skip
-        except AuthFailed as error:
-            with workspace_context(workspace_id):
-                _finish(run, connection, SyncRun.Status.FAILED, error,
-                        status_code="integrations.status.token_revoked")  # fmt: skip
-        except PermanentError as error:
-            with workspace_context(workspace_id):
-                _finish(run, connection, SyncRun.Status.FAILED, error, status_code=error.code)
         except ProviderError as error:
             with workspace_context(workspace_id):
-                _finish(run, connection, SyncRun.Status.FAILED, error, next_sync=_backoff(connection, run))
+                _fail(run, connection, error)
         except Exception:
             # A defect, not the CRM: the run says so (and the error is logged with its traceback).
             logger.exception("sync %s failed", run.id)
@@ -311,6 +305,22 @@ def _finish(
         )  # fmt: skip
     if next_sync is not None:
         Connection.objects.filter(id=connection.id).update(next_sync_at=next_sync)
+
+
+def _fail(run: SyncRun, connection: Connection, error: ProviderError) -> None:
+    """The CRM's error onto the run and the connection: a daily limit stops cleanly until the cool-down, refused
+    credentials and other permanent errors need attention, transient ones back off."""
+    if isinstance(error, DailyLimitReached):
+        _finish(run, connection, SyncRun.Status.STOPPED_RATE_LIMITED, error, status_code="integrations.status.rate_limited",
+                next_sync=timezone.now() + LIMIT_COOL_DOWN)  # fmt: skip
+    elif isinstance(error, AuthFailed):
+        _finish(
+            run, connection, SyncRun.Status.FAILED, error, status_code="integrations.status.token_revoked"
+        )
+    elif isinstance(error, PermanentError):
+        _finish(run, connection, SyncRun.Status.FAILED, error, status_code=error.code)
+    else:
+        _finish(run, connection, SyncRun.Status.FAILED, error, next_sync=_backoff(connection, run))
 
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:

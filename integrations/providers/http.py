@@ -168,21 +168,29 @@ def json_or_empty(response: httpx.Response) -> Any:
         return {}
 
 
-def post_token_form(http: httpx.Client, url: str, form: Mapping[str, str], *, refused: str) -> dict[str, Any]:
-    """POST an OAuth token request (form-encoded) and return its JSON, mapped onto the error taxonomy.
-
-    A 400/401 is the grant being refused (``invalid_grant``, a spent rotated refresh token, a revoked app):
-    permanent, the connection needs re-authorising, so it is never retried. ``refused`` names the reason."""
+def _answered(send: Callable[[], httpx.Response], *, endpoint: str) -> httpx.Response:
+    """One request of an OAuth or account endpoint, its transport failures, 429 and 5xx on the taxonomy."""
     try:
-        response = http.post(url, data=dict(form), headers={"Accept": "application/json"})
+        response = send()
     except httpx.TimeoutException as exc:
         raise TransientError(None, "timeout") from exc
     except httpx.TransportError as exc:
         raise TransientError(None, "connection") from exc
     if response.status_code == 429:
-        raise RateLimited("token", retry_after_seconds(response))
+        raise RateLimited(endpoint, retry_after_seconds(response))
     if response.status_code >= 500:
-        raise TransientError(response.status_code, "token_endpoint")
+        raise TransientError(response.status_code, f"{endpoint}_endpoint")
+    return response
+
+
+def post_token_form(http: httpx.Client, url: str, form: Mapping[str, str], *, refused: str) -> dict[str, Any]:
+    """POST an OAuth token request (form-encoded) and return its JSON, mapped onto the error taxonomy.
+
+    A 400/401 is the grant being refused (``invalid_grant``, a spent rotated refresh token, a revoked app):
+    permanent, the connection needs re-authorising, so it is never retried. ``refused`` names the reason."""
+    response = _answered(
+        lambda: http.post(url, data=dict(form), headers={"Accept": "application/json"}), endpoint="token"
+    )
     body = json_or_empty(response)
     if response.status_code >= 400 or not isinstance(body, dict) or "access_token" not in body:
         raise AuthFailed(refused)
@@ -195,16 +203,10 @@ def get_json(
     """GET an account-information endpoint and return its JSON object, mapped onto the error taxonomy.
 
     401/403/404 mean the token is not (or no longer) accepted: :class:`AuthFailed` with ``refused``."""
-    try:
-        response = http.get(url, headers={"Accept": "application/json", **dict(headers or {})})
-    except httpx.TimeoutException as exc:
-        raise TransientError(None, "timeout") from exc
-    except httpx.TransportError as exc:
-        raise TransientError(None, "connection") from exc
-    if response.status_code == 429:
-        raise RateLimited("account", retry_after_seconds(response))
-    if response.status_code >= 500:
-        raise TransientError(response.status_code, "account_endpoint")
+    response = _answered(
+        lambda: http.get(url, headers={"Accept": "application/json", **dict(headers or {})}),
+        endpoint="account",
+    )
     if response.status_code in {401, 403, 404}:
         raise AuthFailed(refused)
     body = json_or_empty(response)

@@ -52,6 +52,7 @@ from tenants.models import User, Workspace
 from tenants.roles import WorkspaceRole
 from tenants.services import Actor
 from tests.factories.tenants import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.integrations.sync.conftest import PIPELINES
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDS = int(os.environ.get("SYNC_KILL_RECORDS", "10000"))
@@ -65,20 +66,6 @@ VISIBILITY_SECONDS = 4
 
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs a real Redis broker (set REDIS_URL)")
 
-PIPELINES = [
-    {"id": "default", "label": "Sales", "displayOrder": 0, "stages": [
-        {"id": "appointmentscheduled", "label": "アポ", "displayOrder": 0,
-         "metadata": {"isClosed": "false", "probability": "0.2"}},
-        {"id": "qualifiedtobuy", "label": "商談", "displayOrder": 1,
-         "metadata": {"isClosed": "false", "probability": "0.4"}},
-        {"id": "presentationscheduled", "label": "提案", "displayOrder": 2,
-         "metadata": {"isClosed": "false", "probability": "0.6"}},
-        {"id": "closedwon", "label": "受注", "displayOrder": 3,
-         "metadata": {"isClosed": "true", "probability": "1.0"}},
-        {"id": "closedlost", "label": "失注", "displayOrder": 4,
-         "metadata": {"isClosed": "true", "probability": "0.0"}},
-    ]},
-]  # fmt: skip
 STAGES = [stage["id"] for stage in PIPELINES[0]["stages"]]
 ACTIVITY_STATUS = {
     "calls": ("hs_call_status", "COMPLETED"),

@@ -21,6 +21,21 @@ from tenants.services import Actor
 
 FIXTURES = Path(__file__).resolve().parents[3] / "integrations" / "fakes" / "fixtures"
 NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+# HubSpot's default pipeline with Japanese labels, as a portal set up in Japan shows it.
+PIPELINES: list[dict[str, Any]] = [
+    {"id": "default", "label": "Sales", "displayOrder": 0, "stages": [
+        {"id": "appointmentscheduled", "label": "アポ", "displayOrder": 0,
+         "metadata": {"isClosed": "false", "probability": "0.2"}},
+        {"id": "qualifiedtobuy", "label": "商談", "displayOrder": 1,
+         "metadata": {"isClosed": "false", "probability": "0.4"}},
+        {"id": "presentationscheduled", "label": "提案", "displayOrder": 2,
+         "metadata": {"isClosed": "false", "probability": "0.6"}},
+        {"id": "closedwon", "label": "受注", "displayOrder": 3,
+         "metadata": {"isClosed": "true", "probability": "1.0"}},
+        {"id": "closedlost", "label": "失注", "displayOrder": 4,
+         "metadata": {"isClosed": "true", "probability": "0.0"}},
+    ]},
+]  # fmt: skip
 
 
 class HubSpotSync:
@@ -61,20 +76,7 @@ class HubSpotSync:
 def hubspot_sync(world: Any) -> Iterator[HubSpotSync]:
     clock = FakeClock(NOW)
     fake = FakeHubSpot(clock=clock, portal_id=555001)
-    fake.pipelines = [
-        {"id": "default", "label": "Sales", "displayOrder": 0, "stages": [
-            {"id": "appointmentscheduled", "label": "アポ", "displayOrder": 0,
-             "metadata": {"isClosed": "false", "probability": "0.2"}},
-            {"id": "qualifiedtobuy", "label": "商談", "displayOrder": 1,
-             "metadata": {"isClosed": "false", "probability": "0.4"}},
-            {"id": "presentationscheduled", "label": "提案", "displayOrder": 2,
-             "metadata": {"isClosed": "false", "probability": "0.6"}},
-            {"id": "closedwon", "label": "受注", "displayOrder": 3,
-             "metadata": {"isClosed": "true", "probability": "1.0"}},
-            {"id": "closedlost", "label": "失注", "displayOrder": 4,
-             "metadata": {"isClosed": "true", "probability": "0.0"}},
-        ]},
-    ]  # fmt: skip
+    fake.pipelines = PIPELINES
     with workspace_context(world.a.workspace.id):
         yield HubSpotSync(world.a, fake, clock)
 
