@@ -182,3 +182,26 @@ def test_compiled_catalogues_match_their_sources(locale_dir: Path) -> None:
             assert not polib.pofile(str(po_path)).untranslated_entries(), (
                 f"{po_path} has untranslated entries"
             )
+
+
+def test_every_template_text_has_its_japanese() -> None:
+    """A ``{% translate %}`` whose text never reached a catalogue shows English on a Japanese page (found on the
+    OAuth result page's heading): the catalogues' own check cannot see a string that was never extracted."""
+    import re
+
+    from django.utils import translation
+
+    pattern = re.compile(
+        r"""{%\s*translate\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?\s*(?:as\s+\w+\s*)?%}"""
+    )
+    missing = []
+    for path in sorted(ROOT.glob("**/templates/**/*.html")):
+        if ".venv" in path.parts:
+            continue
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            text, context = match.group(2), match.group(4)
+            with translation.override("ja"):
+                shown = translation.pgettext(context, text) if context else translation.gettext(text)
+            if shown == text and re.search(r"[A-Za-z]", text):
+                missing.append(f"{path.relative_to(ROOT)}: {text}")
+    assert not missing, missing
