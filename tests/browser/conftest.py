@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -44,6 +45,9 @@ def page(world: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Itera
         page = context.new_page()
         page.set_default_timeout(10_000)
         yield page
+        # ORM calls made while Playwright's loop runs get connections of that context (asgiref's Local), which
+        # the test database's teardown does not know: closed here, or the database stays "in use".
+        connections.close_all()
         context.close()
         browser.close()
 
